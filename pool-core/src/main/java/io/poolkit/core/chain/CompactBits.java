@@ -61,8 +61,8 @@ public final class CompactBits {
 
     /**
      * The canonical compact form of {@code target}, as Bitcoin Core's {@code arith_uint256::GetCompact}:
-     * the top three bytes, with the size bumped when the top byte would set the sign bit. Bits below the
-     * top three bytes are dropped, so {@code toTarget(fromTarget(t)) <= t}.
+     * the top three bytes, or the top two when the top byte is 0x80 or more (the mantissa is signed). The
+     * bytes below are dropped, so {@code toTarget(fromTarget(t)) <= t}.
      */
     public static int fromTarget(Target target) {
         int size = (target.bitLength() + 7) / 8;

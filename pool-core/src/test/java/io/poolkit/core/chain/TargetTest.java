@@ -1,12 +1,12 @@
 package io.poolkit.core.chain;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.poolkit.core.hash.Sha256d;
 import io.poolkit.core.testing.SharedVectors;
@@ -179,6 +179,34 @@ class TargetTest {
         assertEquals(Target.fromDisplayHex(hard.displayHex()), hard);
         assertEquals(Target.fromDisplayHex(hard.displayHex()).hashCode(), hard.hashCode());
         assertNotEquals(hard, easy);
+    }
+
+    @Test
+    void checkingAndMeasuringHashesAllocatesNothing() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        assumeTrue(threads instanceof com.sun.management.ThreadMXBean bean && bean.isThreadAllocatedMemorySupported(),
+                "this JVM cannot count allocated bytes per thread");
+        com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) threads;
+        bean.setThreadAllocatedMemoryEnabled(true);
+        long thread = Thread.currentThread().getId();
+        byte[] hashes = new byte[64];
+        new java.util.Random(413567).nextBytes(hashes);
+        Target target = Target.fromCompact(0x207fffff);
+        long[] allocated = new long[2];
+        int met = 0;
+        double sum = 0;
+        for (int round = 0; round < 2; round++) { // the first round links the call sites
+            long before = bean.getThreadAllocatedBytes(thread);
+            for (int i = 0; i < 100_000; i++) {
+                hashes[i & 31] ^= (byte) i;
+                met += target.isMetBy(hashes, i & 31) ? 1 : 0;
+                sum += Target.difficultyOfHash(hashes, i & 31);
+            }
+            allocated[round] = bean.getThreadAllocatedBytes(thread) - before;
+        }
+        assertTrue(met > 0 && sum > 0);
+        // Anything allocated per call would be at least 1.6 MB over 100,000 calls.
+        assertTrue(allocated[1] < 1024, allocated[1] + " bytes allocated by 100,000 checks");
     }
 
     // ---- properties ----------------------------------------------------------------------------

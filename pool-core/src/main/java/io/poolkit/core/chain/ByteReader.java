@@ -58,6 +58,7 @@ final class ByteReader {
     }
 
     long int64(String field) {
+        require(8, field);
         long low = uint32(field);
         long high = uint32(field);
         return high << 32 | low;
@@ -71,8 +72,9 @@ final class ByteReader {
         long value = varInt(field);
         long room = minItemBytes == 0 ? remaining() : remaining() / minItemBytes;
         if (value < 0 || value > room) {
-            throw error(field + " says " + Long.toUnsignedString(value) + " items but only "
-                    + remaining() + " bytes remain");
+            throw new IllegalArgumentException("truncated or corrupt " + what + " at offset " + position + ": "
+                    + field + " says " + Long.toUnsignedString(value) + " items but only " + remaining()
+                    + " bytes remain");
         }
         return (int) value;
     }

@@ -1,6 +1,5 @@
 package io.poolkit.core.chain;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -99,7 +98,7 @@ public final class BlockTemplate {
 
     /** Parses UTF-8 JSON bytes; see {@link #parse(String)}. */
     public static BlockTemplate parse(byte[] utf8Json) {
-        return TemplateJson.parse(new String(utf8Json, StandardCharsets.UTF_8));
+        return TemplateJson.parse(utf8Json);
     }
 
     public static Builder builder() {

@@ -28,7 +28,23 @@ final class TemplateJson {
     private TemplateJson() {}
 
     static BlockTemplate parse(String json) {
-        try (JsonParser p = FACTORY.createParser(json)) {
+        try {
+            return parse(FACTORY.createParser(json));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static BlockTemplate parse(byte[] utf8Json) {
+        try {
+            return parse(FACTORY.createParser(utf8Json));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static BlockTemplate parse(JsonParser parser) {
+        try (JsonParser p = parser) {
             JsonToken first = p.nextToken();
             if (first != JsonToken.START_OBJECT) {
                 throw new IllegalArgumentException("a getblocktemplate answer is a JSON object; got "
@@ -80,8 +96,9 @@ final class TemplateJson {
             }
             return builder.build();
         } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? "" : " at " + e.getLocation().offsetDescription();
             throw new IllegalArgumentException("getblocktemplate answer is not valid JSON: " + e.getOriginalMessage()
-                    + " at " + e.getLocation().offsetDescription(), e);
+                    + where, e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * One input of a transaction: the output it spends, its unlocking script, sequence and witness
- * stack. Immutable; every array in or out is a copy.
+ * stack. Immutable and thread-safe; every array handed out is a copy.
  */
 public final class TxInput {
     /** The output index a coinbase input names: 0xffffffff. */

@@ -4,7 +4,8 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * One output of a transaction: an amount in satoshis and the script that locks it. Immutable.
+ * One output of a transaction: an amount in satoshis and the script that locks it. Immutable and
+ * thread-safe; the script is copied in and out.
  *
  * <pre>{@code
  * TxOutput payout = TxOutput.of(script, 312_500_000L);

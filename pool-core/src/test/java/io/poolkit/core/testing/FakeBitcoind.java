@@ -439,8 +439,12 @@ public final class FakeBitcoind implements AutoCloseable {
         }
         Function<RecordedRequest, Answer> responder = responders.get(request.method());
         if (responder != null) {
-            return Objects.requireNonNull(responder.apply(request), "the responder for " + request.method()
-                    + " returned null");
+            try {
+                return Objects.requireNonNull(responder.apply(request), "the responder returned null");
+            } catch (RuntimeException e) {
+                // Said in the answer, so the test sees its own mistake instead of a silent drop.
+                return Answer.of(500, "FakeBitcoind: the responder for " + request.method() + " failed: " + e);
+            }
         }
         return defaults.getOrDefault(request.method(), unknownMethod);
     }

@@ -34,6 +34,7 @@ public final class BlockTemplate {
     private final List<TemplateTransaction> transactions;
     private final long coinbaseValueSats;
     private final byte[] targetBigEndian;
+    private final Target target;
     private final int bits;
     private final long curTime;
     private final long minTime;
@@ -58,6 +59,7 @@ public final class BlockTemplate {
         this.transactions = List.copyOf(b.transactions);
         this.coinbaseValueSats = b.coinbaseValueSats;
         this.targetBigEndian = b.targetBigEndian.clone();
+        this.target = Target.fromDisplayHex(Hex.encode(targetBigEndian));
         this.bits = b.bits;
         this.curTime = b.curTime;
         this.minTime = b.minTime;
@@ -141,6 +143,16 @@ public final class BlockTemplate {
     /** The target as 64 hex digits, most significant first, as {@code getblocktemplate} shows it. */
     public String targetDisplayHex() {
         return Hex.encode(targetBigEndian);
+    }
+
+    /** The block target a header hash must meet, as the template states it. */
+    public Target target() {
+        return target;
+    }
+
+    /** The template's difficulty: difficulty 1's target divided by {@link #target()}. For display and pricing. */
+    public double networkDifficulty() {
+        return target.difficulty();
     }
 
     /** A copy of the target's 32 bytes, most significant first. */

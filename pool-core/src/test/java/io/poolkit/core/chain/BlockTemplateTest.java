@@ -23,6 +23,14 @@ class BlockTemplateTest {
     }
 
     @Test
+    void targetAgreesWithTheTemplatesBitsAndGivesRegtestDifficulty() {
+        BlockTemplate t = BlockTemplate.parse(SharedVectors.text(WITH_TRANSACTIONS));
+        assertEquals(Target.fromCompact(t.bits()), t.target());
+        assertEquals(t.targetDisplayHex(), t.target().displayHex());
+        assertEquals(Difficulty.ofBits(t.bits()), t.networkDifficulty());
+    }
+
+    @Test
     void parsesEveryFieldOfARealTemplateWithTransactions() {
         BlockTemplate t = BlockTemplate.parse(SharedVectors.text(WITH_TRANSACTIONS));
         Map<String, Object> json = resultOf(WITH_TRANSACTIONS);

@@ -250,7 +250,7 @@ public final class StratumClient {
     public CompletableFuture<Void> close() {
         CompletableFuture<Void> closed = new CompletableFuture<>();
         Channel ch = channel;
-        if (ch == null) {
+        if (ch == null || !ch.isOpen()) { // never connected, or already closed (a failed connect included)
             shutDownOwnGroup(closed);
             return closed;
         }

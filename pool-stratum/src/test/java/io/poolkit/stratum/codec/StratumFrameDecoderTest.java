@@ -8,10 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.poolkit.stratum.testing.LeakTracking;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -84,6 +90,43 @@ class StratumFrameDecoderTest {
         assertEquals(0, first.refCnt());
         assertEquals(0, second.refCnt());
         assertNull(channel.readInbound());
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void logsOnceAndDiscardsAllLaterInputOfACondemnedConnection() {
+        // Swallows the decoder's close so more input can arrive, as reads already under way would.
+        AtomicInteger closes = new AtomicInteger();
+        ChannelOutboundHandlerAdapter closeRecorder = new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+                closes.incrementAndGet();
+                promise.setSuccess();
+            }
+        };
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        EmbeddedChannel channel = new EmbeddedChannel(closeRecorder, new StratumFrameDecoder(LIMIT));
+        try {
+            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            ByteBuf first = ascii("w".repeat(LIMIT + 30));
+            ByteBuf second = ascii("w".repeat(100) + "\n{\"id\":1,\"method\":\"m\"}\n" + "v".repeat(LIMIT * 2));
+            channel.writeInbound(first);
+            channel.writeInbound(second);
+            assertNull(channel.readInbound(), "nothing is decoded after the limit was passed");
+            assertEquals(0, first.refCnt());
+            assertEquals(0, second.refCnt());
+        } finally {
+            System.setErr(original);
+        }
+        assertEquals(1, closes.get());
+        List<String> warnings = captured.toString(StandardCharsets.UTF_8).lines()
+                .filter(line -> line.contains("exceeds the limit")).toList();
+        assertEquals(1, warnings.size(), captured.toString(StandardCharsets.UTF_8));
+        String warning = warnings.get(0);
+        assertTrue(warning.contains("closing " + channel.remoteAddress()), warning);
+        assertTrue(warning.contains("at least " + (LIMIT + 30) + " bytes"), warning);
+        assertTrue(warning.contains("limit of " + LIMIT + " bytes"), warning);
         channel.finishAndReleaseAll();
     }
 

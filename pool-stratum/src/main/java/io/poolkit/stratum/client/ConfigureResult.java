@@ -30,14 +30,10 @@ public final class ConfigureResult {
     /** The mask of version bits the miner may roll; 0 when version rolling was not accepted or no valid mask came. */
     public int versionRollingMask() {
         StratumValue mask = values.get("version-rolling.mask");
-        if (!versionRolling() || mask == null || !mask.isString() || mask.asString().length() != 8) {
+        if (!versionRolling() || mask == null || !mask.isString() || !StratumClient.isHex32(mask.asString())) {
             return 0;
         }
-        try {
-            return Integer.parseUnsignedInt(mask.asString(), 16);
-        } catch (NumberFormatException e) {
-            return 0;
-        }
+        return Integer.parseUnsignedInt(mask.asString(), 16);
     }
 
     /** Whether the pool accepted the minimum difficulty. */

@@ -453,14 +453,23 @@ public final class StratumClient {
     }
 
     private static int versionMask(String hex) {
-        if (hex == null || hex.length() != 8) {
+        if (!isHex32(hex)) {
             throw new IllegalArgumentException("version mask must be 8 hex digits; got " + hex);
         }
-        try {
-            return Integer.parseUnsignedInt(hex, 16);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("version mask must be 8 hex digits; got " + hex, e);
+        return Integer.parseUnsignedInt(hex, 16);
+    }
+
+    /** Exactly eight hex digits, no sign (which {@link Integer#parseUnsignedInt} would accept). */
+    static boolean isHex32(String text) {
+        if (text == null || text.length() != 8) {
+            return false;
         }
+        for (int i = 0; i < 8; i++) {
+            if (Character.digit(text.charAt(i), 16) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Reconnect reconnect(List<StratumValue> params) {

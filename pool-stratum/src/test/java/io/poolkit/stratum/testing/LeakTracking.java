@@ -90,6 +90,7 @@ public final class LeakTracking implements LauncherSessionListener, AfterAllCall
     }
 
     private static final class RecordingFactory extends ResourceLeakDetectorFactory {
+        @SuppressWarnings("deprecation") // the one abstract method; Netty calls it for every detector
         @Override
         public <T> ResourceLeakDetector<T> newResourceLeakDetector(Class<T> resource, int samplingInterval,
                 long maxActive) {

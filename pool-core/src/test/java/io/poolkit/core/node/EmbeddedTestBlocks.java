@@ -13,9 +13,12 @@ import io.poolkit.core.chain.MerkleBranch;
 import io.poolkit.core.chain.Target;
 import io.poolkit.core.chain.TemplateTransaction;
 import io.poolkit.core.chain.Transaction;
+import io.poolkit.core.chain.VarInt;
 import io.poolkit.core.hash.Sha256d;
 import io.poolkit.core.job.BlockCandidate;
 import io.poolkit.core.job.BlockVerdict;
+import io.poolkit.core.job.TemplateListener;
+import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -130,6 +133,42 @@ final class EmbeddedTestBlocks {
         return Transaction.fromHex(hex.substring(0, at) + to + hex.substring(at + from.length()));
     }
 
+    /**
+     * A legacy transaction spending {@code prevTxid:index} with an empty scriptSig into one output; with
+     * {@code witnessItem}, the segwit form with that single witness item.
+     */
+    static Transaction spend(Hash256 prevTxid, long index, byte[] outputScript, long valueSats, long lockTime,
+                             long sequence, byte[] witnessItem) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        writeLe(out, 2, 4);
+        if (witnessItem != null) {
+            out.write(0x00);
+            out.write(0x01);
+        }
+        out.write(1);
+        out.writeBytes(prevTxid.internalBytes());
+        writeLe(out, index, 4);
+        out.write(0); // empty scriptSig
+        writeLe(out, sequence, 4);
+        out.write(1);
+        writeLe(out, valueSats, 8);
+        VarInt.write(outputScript.length, out);
+        out.writeBytes(outputScript);
+        if (witnessItem != null) {
+            out.write(1);
+            VarInt.write(witnessItem.length, out);
+            out.writeBytes(witnessItem);
+        }
+        writeLe(out, lockTime, 4);
+        return Transaction.parse(out.toByteArray());
+    }
+
+    private static void writeLe(ByteArrayOutputStream out, long value, int bytes) {
+        for (int i = 0; i < bytes; i++) {
+            out.write((int) (value >>> (8 * i)));
+        }
+    }
+
     static List<Hash256> txids(List<Transaction> txs) {
         List<Hash256> txids = new ArrayList<>(txs.size());
         for (Transaction tx : txs) {
@@ -169,7 +208,7 @@ final class EmbeddedTestBlocks {
     }
 
     /** A template listener that queues what it receives, with the thread it ran on. */
-    static final class Recorder implements io.poolkit.core.job.TemplateListener {
+    static final class Recorder implements TemplateListener {
         record Delivery(BlockTemplate template, boolean cleanJobs, String thread) {}
 
         private final BlockingQueue<Delivery> deliveries = new LinkedBlockingQueue<>();

@@ -237,7 +237,11 @@ public final class EmbeddedChain implements JobSource {
         }
         if (!refreshInterval.isZero()) {
             long millis = Math.max(1, refreshInterval.toMillis());
-            worker.scheduleWithFixedDelay(this::refresh, millis, millis, TimeUnit.MILLISECONDS);
+            try {
+                worker.scheduleWithFixedDelay(this::refresh, millis, millis, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // closed meanwhile: no refreshes are wanted any more
+            }
         }
     }
 
@@ -938,7 +942,8 @@ public final class EmbeddedChain implements JobSource {
 
         /**
          * Where listener calls run (default: the chain's own thread). They run one at a time in order even
-         * on a pool of threads. The chain does not shut it down.
+         * on a pool of threads. Not an executor that runs tasks on the calling thread: the listener would
+         * then be called under the chain's lock. The chain does not shut it down.
          */
         public Builder listenerExecutor(Executor executor) {
             this.listenerExecutor = Objects.requireNonNull(executor, "executor");

@@ -620,6 +620,7 @@ public final class GbtJobSource implements JobSource {
         }
         n.health = Health.DOWN;
         n.reason = failure.line();
+        n.reasonSummary = failure.summary();
         n.reasonKey = failure.key();
         n.generation++;
         n.resetCalls();
@@ -692,7 +693,7 @@ public final class GbtJobSource implements JobSource {
         tipEpoch++;
         List<String> why = new ArrayList<>();
         for (Node n : nodes) {
-            why.add(n.name + ": " + n.reason);
+            why.add(n.name + ": " + n.reasonSummary);
         }
         String reason = "no bitcoind node is available (" + String.join("; ", why) + ")";
         note(true, reason + "; earlier templates are withdrawn until a node is back");
@@ -749,6 +750,7 @@ public final class GbtJobSource implements JobSource {
         final BitcoindClient client;
         Health health = Health.STARTING;
         String reason = "";
+        String reasonSummary = "not contacted yet";
         String reasonKey;
         long sinceMillis;
         int failures;

@@ -40,6 +40,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What the GbtJobSource tests share: fake nodes serving the real regtest answers, sources with short
@@ -244,14 +246,14 @@ final class GbtJobSourceFixture implements AutoCloseable {
         return out.toString();
     }
 
+    /** A string field's value in a vector (the first one of that name), whatever the spacing around ':'. */
     static String stringField(String json, String field) {
-        String key = "\"" + field + "\":\"";
-        int start = json.indexOf(key);
-        if (start < 0) {
+        Matcher m = Pattern.compile("\"" + field + "\"\\s*:\\s*\"([^\"]*)\"")
+                .matcher(json);
+        if (!m.find()) {
             throw new AssertionError("no string field " + field);
         }
-        start += key.length();
-        return json.substring(start, json.indexOf('"', start));
+        return m.group(1);
     }
 
     static void assertSameTemplate(BlockTemplate expected, BlockTemplate actual) {

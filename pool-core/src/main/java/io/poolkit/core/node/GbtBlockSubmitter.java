@@ -228,12 +228,14 @@ final class GbtBlockSubmitter {
 
     private void finish(CompletableFuture<BlockVerdict> verdict, BlockCandidate block, BlockVerdict v,
                         String how) {
-        if (!verdict.complete(v)) {
-            return;
+        if (verdict.isDone()) {
+            return; // closed meanwhile
         }
         String what = v.status() == BlockVerdict.Status.ACCEPTED ? "ACCEPTED"
                 : v.status() + " (" + v.reason() + ")";
+        // Logged before the future completes, so whoever acts on the verdict finds it in the log already.
         log.accept(!v.isAccepted(), "block " + block.hash() + " at height " + block.height() + ": " + what
                 + (how.isEmpty() ? "" : " — " + how));
+        verdict.complete(v);
     }
 }

@@ -83,7 +83,8 @@ import org.slf4j.LoggerFactory;
  * takes over again. When no node is up the listener's {@link TemplateListener#onSourceUnavailable} is called
  * once (also when no node answers at start), so the pool can stop miners working on stale templates; the
  * first template after that is clean. Backup nodes that are up are not polled; a failed call on take-over
- * moves on to the next.
+ * moves on to the next. A call that hangs fails only at the client's request timeout, and no new tip is seen
+ * meanwhile: give the clients a short one (a few seconds; long polls have their own).
  *
  * <h2>Blocks</h2>
  * {@link #submitBlock} sends the block to every configured node in parallel and settles a verified verdict

@@ -70,20 +70,21 @@ final class GbtJobSourceFixture implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        Exception first = null;
+    public void close() {
+        RuntimeException first = null;
         for (int i = resources.size() - 1; i >= 0; i--) {
             try {
                 resources.get(i).close();
             } catch (Exception e) {
-                first = first == null ? e : first;
+                if (first == null) {
+                    first = new IllegalStateException("closing " + resources.get(i), e);
+                }
             }
         }
         if (first != null) {
             throw first;
         }
     }
-
 
     /** A fake node whose tip agrees with its template: getbestblockhash is the template's parent. */
     static FakeBitcoind consistentNode() {

@@ -411,6 +411,11 @@ public final class JdbcLedger implements Ledger, ShareSink, PaymentStore {
         });
     }
 
+    /** Prunes now, on the caller's thread (the writer also prunes on its own schedule). */
+    int pruneNow() {
+        return read(c -> writer.prune(c, clock.millis()));
+    }
+
     // ---- lifecycle ----
 
     /** Waits up to 30 s for queued shares to be committed, then releases the database. */
@@ -447,7 +452,7 @@ public final class JdbcLedger implements Ledger, ShareSink, PaymentStore {
             Connection c = reader();
             c.setAutoCommit(true);
             return work.run(c);
-        } catch (SQLException e) {
+        } catch (SQLException | AssertionError e) {
             closeReader();
             throw new LedgerUnavailableException("ledger read failed on " + dialect.describe() + ": " + e, e);
         } finally {
@@ -464,13 +469,13 @@ public final class JdbcLedger implements Ledger, ShareSink, PaymentStore {
                 T result = work.run(c);
                 c.commit();
                 return result;
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException | RuntimeException | AssertionError e) {
                 Schema.rollbackQuietly(c);
                 throw e;
             } finally {
                 c.setAutoCommit(true);
             }
-        } catch (SQLException e) {
+        } catch (SQLException | AssertionError e) {
             closeReader();
             throw new LedgerUnavailableException("ledger update failed on " + dialect.describe() + ": " + e, e);
         } finally {

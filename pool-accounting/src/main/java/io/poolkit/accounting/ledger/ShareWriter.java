@@ -249,13 +249,17 @@ final class ShareWriter implements Runnable {
         }
     }
 
+    /*
+     * AssertionError is caught with SQLException throughout: the PostgreSQL driver raises it from a batch whose
+     * connection the server closed (when assertions are enabled), and that is a database failure, not a bug.
+     */
     private boolean commitWithRetry(List<Item> batch) throws InterruptedException {
         long backoff = settings.retryBackoffMillis();
         for (int attempt = 1; ; attempt++) {
             try {
                 commit(batch);
                 return true;
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException | RuntimeException | AssertionError e) {
                 closeConnection();
                 log.warn("ledger commit of {} item(s) failed (attempt {} of {}): {}", batch.size(), attempt,
                         settings.commitAttempts(), e.toString());
@@ -293,12 +297,10 @@ final class ShareWriter implements Runnable {
                 ps.setLong(2, last);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    long found = rs.getLong(1);
-                    c.commit();
-                    return found == shares;
+                    return rs.getLong(1) == shares;
                 }
             }
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException | AssertionError e) {
             closeConnection();
             return false;
         }
@@ -306,9 +308,9 @@ final class ShareWriter implements Runnable {
 
     private Connection connection() throws SQLException {
         if (connection == null) {
-            Connection c = dialect.open();
-            c.setAutoCommit(false);
-            connection = c;
+            // Idle in auto-commit: SQLite's driver opens the next transaction right after a commit, and an
+            // IMMEDIATE one would hold the write lock between batches.
+            connection = dialect.open();
         }
         return connection;
     }
@@ -327,6 +329,7 @@ final class ShareWriter implements Runnable {
     private void commit(List<Item> batch) throws SQLException {
         Connection c = connection();
         long now = settings.clock().millis();
+        c.setAutoCommit(false);
         try (PreparedStatement insert = c.prepareStatement(INSERT_SHARE)) {
             PerShareCredits perShare = settings.scheme().paysPerShare()
                     ? new PerShareCredits(settings.scheme()) : null;
@@ -363,7 +366,8 @@ final class ShareWriter implements Runnable {
                 applyPerShare(c, perShare, now);
             }
             c.commit();
-        } catch (SQLException | RuntimeException e) {
+            c.setAutoCommit(true);
+        } catch (SQLException | RuntimeException | AssertionError e) {
             Schema.rollbackQuietly(c);
             throw e;
         }
@@ -518,7 +522,7 @@ final class ShareWriter implements Runnable {
             if (deleted > 0) {
                 log.debug("ledger pruned {} share(s)", deleted);
             }
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException | RuntimeException | AssertionError e) {
             closeConnection();
             log.warn("ledger prune failed: {}", e.toString());
         }
@@ -530,13 +534,14 @@ final class ShareWriter implements Runnable {
      * newest share is always kept.
      */
     int prune(Connection c, long now) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
         try {
             long maxSeq;
             double networkDifficulty;
             try (Statement st = c.createStatement();
                  ResultSet rs = st.executeQuery("SELECT seq, network_difficulty FROM shares ORDER BY seq DESC LIMIT 1")) {
                 if (!rs.next()) {
-                    c.commit();
                     return 0;
                 }
                 maxSeq = rs.getLong(1);
@@ -567,9 +572,11 @@ final class ShareWriter implements Runnable {
             }
             c.commit();
             return deleted;
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException | RuntimeException | AssertionError e) {
             Schema.rollbackQuietly(c);
             throw e;
+        } finally {
+            c.setAutoCommit(autoCommit);
         }
     }
 

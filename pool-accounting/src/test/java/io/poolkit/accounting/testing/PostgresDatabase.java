@@ -1,0 +1,121 @@
+package io.poolkit.accounting.testing;
+
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.UUID;
+
+/**
+ * The machine's real PostgreSQL server for ledger tests, one fresh schema per test class or run.
+ *
+ * <p>Where no server answers on 127.0.0.1:5432 the calling test is skipped with a message; when the
+ * environment variable {@code CI} is set it fails instead, so CI never goes green by skipping (the same rule
+ * as {@code SharedVectors.requirePresent}). Override the server with {@code -Dpoolkit.pg.url},
+ * {@code -Dpoolkit.pg.user}, {@code -Dpoolkit.pg.password}.
+ *
+ * <pre>{@code
+ * PostgresDatabase db = PostgresDatabase.createSchema();   // skips or fails when absent
+ * JdbcLedger.builder().postgresql(db.url(), db.properties()).schema(db.schema())...
+ * db.dropSchema();
+ * }</pre>
+ */
+public final class PostgresDatabase {
+    private static final String URL = System.getProperty("poolkit.pg.url", "jdbc:postgresql://127.0.0.1:5432/test");
+    private static final String USER = System.getProperty("poolkit.pg.user", "postgres");
+    private static final String PASSWORD = System.getProperty("poolkit.pg.password", "");
+
+    private final String schema;
+
+    private PostgresDatabase(String schema) {
+        this.schema = schema;
+    }
+
+    /** A new, empty, uniquely named schema on the server; skips (or fails under CI) when there is no server. */
+    public static PostgresDatabase createSchema() {
+        String schema = "poolkit_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16)
+                .toLowerCase(Locale.ROOT);
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+            st.execute("CREATE SCHEMA " + schema);
+        } catch (SQLException e) {
+            requirePresent(false, "PostgreSQL at " + URL + " (" + e.getMessage() + ")");
+        }
+        return new PostgresDatabase(schema);
+    }
+
+    /** Drops the schema and everything in it. */
+    public void dropSchema() {
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+            st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot drop test schema " + schema, e);
+        }
+    }
+
+    public String url() {
+        return URL;
+    }
+
+    public String schema() {
+        return schema;
+    }
+
+    /** Driver properties: user, password, and an application name that identifies this schema's sessions. */
+    public Properties properties() {
+        Properties properties = new Properties();
+        properties.setProperty("user", USER);
+        properties.setProperty("password", PASSWORD);
+        properties.setProperty("ApplicationName", applicationName());
+        properties.setProperty("connectTimeout", "5");
+        return properties;
+    }
+
+    /** The application name the ledger's connections report in {@code pg_stat_activity}. */
+    public String applicationName() {
+        return "pk-" + schema;
+    }
+
+    /** A plain connection with the search path on this schema. */
+    public Connection open() throws SQLException {
+        Connection c = connect();
+        try (Statement st = c.createStatement()) {
+            st.execute("SET search_path TO " + schema);
+        }
+        return c;
+    }
+
+    /** Ends every server session of this schema's ledger, as a server restart would. Returns how many. */
+    public int terminateLedgerSessions() throws SQLException {
+        try (Connection c = connect(); Statement st = c.createStatement();
+             var rs = st.executeQuery("SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                     + " WHERE application_name = '" + applicationName() + "'")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static Connection connect() throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", USER);
+        properties.setProperty("password", PASSWORD);
+        properties.setProperty("connectTimeout", "5");
+        return DriverManager.getConnection(URL, properties);
+    }
+
+    /** Skips the calling test when {@code present} is false, or fails it when {@code CI} is set. */
+    public static void requirePresent(boolean present, String what) {
+        if (present) {
+            return;
+        }
+        String message = "missing " + what + ": the PostgreSQL ledger tests need the server";
+        if (System.getenv("CI") != null) {
+            fail(message + " and CI is set, so this is a failure, not a skip");
+        }
+        assumeTrue(false, message + "; skipping");
+    }
+}

@@ -8,7 +8,7 @@ import java.math.BigInteger;
  * <p><b>Unit:</b> 2<sup>-32</sup> difficulty. A weight is {@code floor(difficulty × 2^32)}, computed from the
  * bits of the {@code double} (no floating-point arithmetic), so the same difficulty always gives the same
  * weight on every machine. Weights are unsigned 128-bit integers; a {@code double} difficulty up to
- * 2<sup>95</sup> fits, and sums of millions of them fit in 128 bits too. Difficulties below 2<sup>-32</sup>
+ * below 2<sup>95</sup> fits, and sums of millions of them fit in 128 bits too. Difficulties below 2<sup>-32</sup>
  * weigh nothing. Summing happens in 128-bit accumulators; {@link BigInteger} is used only per account, at
  * block time.
  *
@@ -19,8 +19,8 @@ import java.math.BigInteger;
 public final class ShareWeight {
     /** Fraction bits of the fixed-point weight. */
     public static final int FRACTION_BITS = 32;
-    /** The largest difficulty a weight can hold: 2^95. */
-    public static final double MAX_DIFFICULTY = 0x1p95;
+    /** The largest difficulty a weight can hold: just below 2^95. */
+    public static final double MAX_DIFFICULTY = Math.nextDown(0x1p95);
 
     private static final BigInteger TWO_64 = BigInteger.ONE.shiftLeft(64);
 
@@ -79,7 +79,7 @@ public final class ShareWeight {
 
     private static void check(double difficulty) {
         if (!(difficulty > 0) || difficulty > MAX_DIFFICULTY) {
-            throw new IllegalArgumentException("difficulty must be > 0 and <= 2^95: " + difficulty);
+            throw new IllegalArgumentException("difficulty must be > 0 and < 2^95: " + difficulty);
         }
     }
 }

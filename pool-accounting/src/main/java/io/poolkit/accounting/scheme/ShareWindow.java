@@ -129,7 +129,7 @@ public final class ShareWindow {
         public Builder add(String account, double shareDifficulty, long shareTimeMillis) {
             Objects.requireNonNull(account, "account");
             if (!(shareDifficulty > 0) || shareDifficulty > ShareWeight.MAX_DIFFICULTY) {
-                throw new IllegalArgumentException("share difficulty must be > 0 and <= 2^95: " + shareDifficulty);
+                throw new IllegalArgumentException("share difficulty must be > 0 and < 2^95: " + shareDifficulty);
             }
             if (size == accountOf.length) {
                 int grown = size * 2;

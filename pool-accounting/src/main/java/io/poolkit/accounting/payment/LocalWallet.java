@@ -47,6 +47,9 @@ public final class LocalWallet implements Wallet {
         }
     }
 
+    /** Ends every complete journal line, so a line cut short by a crash is recognised. */
+    private static final String END = " ;";
+
     private final Path journal;
     private final List<Transaction> sent = new ArrayList<>();
     private long spendable;
@@ -147,14 +150,20 @@ public final class LocalWallet implements Wallet {
     }
 
     private void replay(String line) {
-        String[] parts = line.split(" ");
+        if (line.isBlank()) {
+            return;
+        }
+        if (!line.endsWith(END)) {
+            throw new IllegalArgumentException("journal line without its end mark: " + line);
+        }
+        String[] parts = line.substring(0, line.length() - END.length()).split(" ");
         if (parts[0].equals("deposit") && parts.length == 2) {
             spendable = Math.addExact(spendable, Long.parseLong(parts[1]));
         } else if (parts[0].equals("send") && parts.length == 4) {
             SortedMap<String, Long> outputs = parseOutputs(parts[3]);
             spendable -= outputs.values().stream().mapToLong(Long::longValue).sum();
             sent.add(new Transaction(parts[1], parts[2], outputs));
-        } else if (!line.isBlank()) {
+        } else {
             throw new IllegalArgumentException("unreadable journal line: " + line);
         }
     }
@@ -174,7 +183,7 @@ public final class LocalWallet implements Wallet {
         }
         try (FileChannel channel = FileChannel.open(journal, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
-            ByteBuffer bytes = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
+            ByteBuffer bytes = ByteBuffer.wrap((line + END + "\n").getBytes(StandardCharsets.UTF_8));
             while (bytes.hasRemaining()) {
                 channel.write(bytes);
             }

@@ -81,4 +81,38 @@ class PostgresqlLedgerTest extends LedgerContract {
         assertEquals(0, failed, "every share survives a dropped connection through retries");
         assertEquals(acked.size(), count("SELECT COUNT(*) FROM shares"));
     }
+
+    @Test
+    void sharesFailWhileTheDatabaseIsAwayAndTheLedgerRecoversWhenItReturns() throws Exception {
+        JdbcLedger ledger = JdbcLedger.builder().postgresql(db.url(), db.roleProperties()).schema(db.schema())
+                .scheme(PropScheme.withFee(0)).clock(clock).commitAttempts(2).retryBackoff(Duration.ofMillis(50))
+                .build();
+        try {
+            await(ledger.accept(share("before", 1, 100, T0)));
+
+            db.lockOut(true);
+            List<CompletableFuture<Void>> during = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                during.add(ledger.accept(share("during", 1, 100, T0)));
+            }
+            CompletableFuture<Void> found = ledger.blockFound(block(1, "before", 1_000, 100, T0));
+            for (CompletableFuture<Void> ack : during) {
+                CompletionException e = org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class,
+                        () -> await(ack));
+                assertTrue(e.getCause() instanceof LedgerUnavailableException, e.toString());
+            }
+            Thread.sleep(300);
+            assertTrue(!found.isDone(), "a found block is never given up: it waits for the database");
+
+            db.lockOut(false);
+            await(found);
+            await(ledger.accept(share("after", 1, 100, T0)));
+        } finally {
+            ledger.close();
+        }
+        assertEquals(0, count("SELECT COUNT(*) FROM shares WHERE account = 'during'"), "no share failed to the"
+                + " miner was recorded");
+        assertEquals(2, count("SELECT COUNT(*) FROM shares"));
+        assertEquals(1_000, count("SELECT SUM(sats) FROM credits WHERE account = 'before'"));
+    }
 }

@@ -48,12 +48,50 @@ public final class PostgresDatabase {
         return new PostgresDatabase(schema);
     }
 
-    /** Drops the schema and everything in it. */
+    /** Drops the schema and everything in it, and the outage role if one was made. */
     public void dropSchema() {
         try (Connection c = connect(); Statement st = c.createStatement()) {
             st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            if (roleCreated) {
+                st.execute("DROP OWNED BY " + role());
+                st.execute("DROP ROLE IF EXISTS " + role());
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot drop test schema " + schema, e);
+        }
+    }
+
+    private boolean roleCreated;
+
+    /** The login role of {@link #roleProperties()}, named after the schema. */
+    public String role() {
+        return schema + "_user";
+    }
+
+    /**
+     * Driver properties for a login role made for this schema (which it then owns), so that a test can lock the
+     * ledger out of the server, as an outage would, with {@link #lockOut(boolean)}.
+     */
+    public Properties roleProperties() throws SQLException {
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+            st.execute("CREATE ROLE " + role() + " LOGIN PASSWORD 'x'");
+            roleCreated = true;
+            st.execute("ALTER SCHEMA " + schema + " OWNER TO " + role());
+            st.execute("GRANT CREATE, CONNECT ON DATABASE " + c.getCatalog() + " TO " + role());
+        }
+        Properties properties = properties();
+        properties.setProperty("user", role());
+        properties.setProperty("password", "x");
+        return properties;
+    }
+
+    /** Refuses (or allows again) new sessions of the role and, when refusing, ends its open ones. */
+    public void lockOut(boolean locked) throws SQLException {
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+            st.execute("ALTER ROLE " + role() + (locked ? " NOLOGIN" : " LOGIN"));
+            if (locked) {
+                st.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + role() + "'");
+            }
         }
     }
 

@@ -19,6 +19,10 @@ abstract class Dialect {
 
     abstract String describe();
 
+    /** Once, before migrating: creates what the connections expect to exist (PostgreSQL: the schema). */
+    void prepare(Connection connection) throws SQLException {
+    }
+
     /** Takes a lock that serialises schema migrations between processes, inside the open transaction. */
     abstract void lockForMigration(Connection connection) throws SQLException;
 
@@ -89,7 +93,6 @@ abstract class Dialect {
             Connection connection = DriverManager.getConnection(url, properties);
             if (schema != null) {
                 try (Statement statement = connection.createStatement()) {
-                    statement.execute("CREATE SCHEMA IF NOT EXISTS " + quote(schema));
                     statement.execute("SET search_path TO " + quote(schema));
                 } catch (SQLException e) {
                     connection.close();
@@ -97,6 +100,27 @@ abstract class Dialect {
                 }
             }
             return connection;
+        }
+
+        @Override
+        void prepare(Connection connection) throws SQLException {
+            if (schema == null) {
+                return;
+            }
+            // Only when missing: creating needs CREATE on the database, which a user that owns its schema
+            // need not have.
+            try (java.sql.PreparedStatement exists = connection.prepareStatement(
+                    "SELECT 1 FROM pg_namespace WHERE nspname = ?")) {
+                exists.setString(1, schema);
+                try (java.sql.ResultSet rs = exists.executeQuery()) {
+                    if (rs.next()) {
+                        return;
+                    }
+                }
+            }
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("CREATE SCHEMA IF NOT EXISTS " + quote(schema));
+            }
         }
 
         @Override

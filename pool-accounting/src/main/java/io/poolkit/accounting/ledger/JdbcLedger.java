@@ -74,6 +74,7 @@ public final class JdbcLedger implements Ledger, ShareSink, PaymentStore {
         this.clock = b.clock;
         long nextSeq;
         try (Connection c = dialect.open()) {
+            dialect.prepare(c);
             Schema.migrate(c, dialect, clock.millis());
             try (Statement st = c.createStatement();
                  ResultSet rs = st.executeQuery("SELECT (SELECT COALESCE(MAX(seq), 0) FROM shares),"

@@ -115,4 +115,19 @@ class PostgresqlLedgerTest extends LedgerContract {
         assertEquals(2, count("SELECT COUNT(*) FROM shares"));
         assertEquals(1_000, count("SELECT SUM(sats) FROM credits WHERE account = 'before'"));
     }
+
+    @Test
+    void createsItsSchemaOnFirstStart() throws Exception {
+        String fresh = db.schema() + "_fresh";
+        try {
+            try (JdbcLedger ledger = JdbcLedger.builder().postgresql(db.url(), db.properties()).schema(fresh)
+                    .scheme(PropScheme.withFee(0)).clock(clock).build()) {
+                await(ledger.accept(share("alice", 1, 100, T0)));
+                assertEquals(new ShareStats(1, 1.0), ledger.poolShares(T0));
+            }
+            assertEquals(0, count("SELECT COUNT(*) FROM shares"), "the test's own schema is untouched");
+        } finally {
+            db.dropOtherSchema(fresh);
+        }
+    }
 }

@@ -63,6 +63,16 @@ public final class PostgresDatabase {
 
     private boolean roleCreated;
 
+    /** Drops another schema a test made on the same server (named after this one). */
+    public void dropOtherSchema(String other) throws SQLException {
+        if (!other.startsWith(schema)) {
+            throw new IllegalArgumentException("only schemas named after " + schema + ": " + other);
+        }
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+            st.execute("DROP SCHEMA IF EXISTS " + other + " CASCADE");
+        }
+    }
+
     /** The login role of {@link #roleProperties()}, named after the schema. */
     public String role() {
         return schema + "_user";
@@ -77,7 +87,7 @@ public final class PostgresDatabase {
             st.execute("CREATE ROLE " + role() + " LOGIN PASSWORD 'x'");
             roleCreated = true;
             st.execute("ALTER SCHEMA " + schema + " OWNER TO " + role());
-            st.execute("GRANT CREATE, CONNECT ON DATABASE " + c.getCatalog() + " TO " + role());
+            st.execute("GRANT CONNECT ON DATABASE " + c.getCatalog() + " TO " + role());
         }
         Properties properties = properties();
         properties.setProperty("user", role());

@@ -125,7 +125,7 @@ class PostgresqlLedgerTest extends LedgerContract {
                 await(ledger.accept(share("alice", 1, 100, T0)));
                 assertEquals(new ShareStats(1, 1.0), ledger.poolShares(T0));
             }
-            assertEquals(0, count("SELECT COUNT(*) FROM shares"), "the test's own schema is untouched");
+            assertEquals(1, count("SELECT COUNT(*) FROM " + fresh + ".shares"), "the share is in the new schema");
         } finally {
             db.dropOtherSchema(fresh);
         }

@@ -1,7 +1,7 @@
 package io.poolkit.benchmarks.accounting;
 
 import io.poolkit.accounting.ledger.JdbcLedger;
-import io.poolkit.accounting.scheme.PropScheme;
+import io.poolkit.accounting.scheme.PayoutSchemes;
 import io.poolkit.benchmarks.PoolKitBenchmark;
 import io.poolkit.core.share.Share;
 import java.io.IOException;
@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -43,6 +44,10 @@ public class ShareIngestionBenchmark extends PoolKitBenchmark {
     @Param({"sqlite", "postgresql"})
     public String backend;
 
+    /** The ledger's scheme: {@code prop} prices nothing per share; {@code pps} credits every batch at once. */
+    @Param({"prop"})
+    public String scheme;
+
     private JdbcLedger ledger;
     private Path dir;
     private String schema;
@@ -53,7 +58,8 @@ public class ShareIngestionBenchmark extends PoolKitBenchmark {
     public void open() throws IOException {
         pg.setProperty("user", System.getProperty("poolkit.pg.user", "postgres"));
         pg.setProperty("password", System.getProperty("poolkit.pg.password", ""));
-        JdbcLedger.Builder builder = JdbcLedger.builder().scheme(PropScheme.withFee(100));
+        JdbcLedger.Builder builder = JdbcLedger.builder()
+                .scheme(PayoutSchemes.byName(scheme, Map.of("fee.bps", "100")));
         if (backend.equals("sqlite")) {
             dir = Files.createTempDirectory("poolkit-ingest");
             builder.sqlite(dir.resolve("ledger.db"));

@@ -52,7 +52,18 @@ import java.util.concurrent.locks.ReentrantLock;
  *         .scheme(PayoutSchemes.byName("pplns", Map.of("n", "2", "fee.bps", "100")))
  *         .feeAccount("bc1qpoolfee...")
  *         .build();
- * server.shareSink(ledger);
+ * // hand it to the Stratum server as its ShareSink; read balances, blocks and payments from it
+ * }</pre>
+ *
+ * <p>PostgreSQL instead of SQLite:
+ * <pre>{@code
+ * Properties login = new Properties();
+ * login.setProperty("user", "pool");
+ * login.setProperty("password", "...");
+ * JdbcLedger ledger = JdbcLedger.builder()
+ *         .postgresql("jdbc:postgresql://db.internal:5432/pool", login).schema("ledger")
+ *         .scheme(scheme)
+ *         .build();
  * }</pre>
  */
 public final class JdbcLedger implements Ledger, ShareSink, PaymentStore {

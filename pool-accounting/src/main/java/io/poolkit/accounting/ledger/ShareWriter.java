@@ -582,16 +582,22 @@ final class ShareWriter implements Runnable {
 
     /** The seq of the oldest share still inside a window of {@code keep} weight ending at the newest share. */
     private static long difficultyCutoff(Connection c, BigInteger keep) throws SQLException {
-        BigInteger sum = BigInteger.ZERO;
-        long seq = 0;
+        BigInteger capped = keep.bitLength() > 126 ? BigInteger.ONE.shiftLeft(126) : keep;
+        long keepHigh = capped.shiftRight(64).longValue();
+        long keepLow = capped.longValue();
+        long sumHigh = 0;
+        long sumLow = 0;
         try (PreparedStatement ps = c.prepareStatement("SELECT seq, difficulty FROM shares ORDER BY seq DESC")) {
             ps.setFetchSize(10_000);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    seq = rs.getLong(1);
-                    sum = sum.add(ShareWeight.of(rs.getDouble(2)));
-                    if (sum.compareTo(keep) >= 0) {
-                        return seq;
+                    double d = rs.getDouble(2);
+                    long low = sumLow + ShareWeight.low(d);
+                    sumHigh += ShareWeight.high(d) + (Long.compareUnsigned(low, sumLow) < 0 ? 1 : 0);
+                    sumLow = low;
+                    int cmp = Long.compare(sumHigh, keepHigh);
+                    if (cmp > 0 || (cmp == 0 && Long.compareUnsigned(sumLow, keepLow) >= 0)) {
+                        return rs.getLong(1);
                     }
                 }
             }

@@ -76,6 +76,7 @@ public final class JdbcLedger implements Ledger, ShareSink, PaymentStore {
     private final Thread writerThread;
     private final ReentrantLock readerLock = new ReentrantLock();
     private Connection reader;
+    private boolean closed;
 
     private JdbcLedger(Builder b) throws SQLException {
         this.dialect = b.dialect;
@@ -441,6 +442,7 @@ public final class JdbcLedger implements Ledger, ShareSink, PaymentStore {
         }
         readerLock.lock();
         try {
+            closed = true;
             closeReader();
         } finally {
             readerLock.unlock();
@@ -496,6 +498,9 @@ public final class JdbcLedger implements Ledger, ShareSink, PaymentStore {
     }
 
     private Connection reader() throws SQLException {
+        if (closed) {
+            throw new IllegalStateException("the ledger is closed");
+        }
         if (reader == null) {
             reader = dialect.open();
         }

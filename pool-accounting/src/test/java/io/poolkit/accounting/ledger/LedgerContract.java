@@ -65,7 +65,7 @@ abstract class LedgerContract {
     }
 
     static void awaitAll(List<CompletableFuture<Void>> futures) {
-        await(CompletableFuture.allOf(futures.toArray(new CompletableFuture[0])));
+        await(CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])));
     }
 
     long count(String sql) throws SQLException {

@@ -86,7 +86,7 @@ class PerShareCreditsTest {
         Map<String, Long> carries = new HashMap<>();
         for (Spec s : specs) {
             batch.add(share("a" + s.account(), s.difficulty(), s.network(), s.subsidy(), s.fees()));
-            carries.put("a" + s.account(), (long) ((carrySeed * 31L + s.account()) & 0xffffffffL));
+            carries.put("a" + s.account(), (carrySeed * 31L + s.account()) & 0xffffffffL);
         }
         long feeCarry = carrySeed & 0xffffffffL;
         PerShareCredits.Settlement s = batch.settle(carries, feeCarry);

@@ -83,10 +83,15 @@ public final class ChildJvm implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Kills the child if it still runs; an interrupt while waiting for it is passed on. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process.isAlive()) {
-            kill();
+            try {
+                kill();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -8,22 +8,31 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Properties;
 import java.util.concurrent.Semaphore;
 
 /**
  * The crash test's child: appends shares through the ledger's ShareSink from several producer threads and
  * prints {@code ack <id>} (flushed) for each share whose future completed, until it is killed.
- * Arguments: database file, first id, number of shares.
+ * Arguments: first id, number of shares, then {@code sqlite <file>} or {@code postgresql <url> <schema> <user> [password]}.
  */
 public final class ShareProducerMain {
     private ShareProducerMain() {}
 
     public static void main(String[] args) throws Exception {
-        Path db = Path.of(args[0]);
-        long first = Long.parseLong(args[1]);
-        int count = Integer.parseInt(args[2]);
+        long first = Long.parseLong(args[0]);
+        int count = Integer.parseInt(args[1]);
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
-        JdbcLedger ledger = JdbcLedger.builder().sqlite(db).scheme(PropScheme.withFee(0)).build();
+        JdbcLedger.Builder builder = JdbcLedger.builder().scheme(PropScheme.withFee(0));
+        if (args[2].equals("sqlite")) {
+            builder.sqlite(Path.of(args[3]));
+        } else {
+            Properties login = new Properties();
+            login.setProperty("user", args[5]);
+            login.setProperty("password", args.length > 6 ? args[6] : "");
+            builder.postgresql(args[3], login).schema(args[4]);
+        }
+        JdbcLedger ledger = builder.build();
         Semaphore inFlight = new Semaphore(2_000);
         out.println("ready");
         out.flush();

@@ -309,6 +309,77 @@ abstract class LedgerContract {
         assertEquals(1, count("SELECT COUNT(*) FROM shares"));
     }
 
+    @Test
+    void aSchemeThatFailsLeavesTheWholeRewardAsAResidualLineAndTheStreamGoesOn() {
+        PayoutScheme broken = new PayoutScheme() {
+            @Override
+            public String name() {
+                return "broken";
+            }
+
+            @Override
+            public int feeBasisPoints() {
+                return 0;
+            }
+
+            @Override
+            public io.poolkit.accounting.scheme.WindowSpec window() {
+                return io.poolkit.accounting.scheme.WindowSpec.round();
+            }
+
+            @Override
+            public io.poolkit.accounting.scheme.Allocation allocate(long rewardSats,
+                                                                   io.poolkit.accounting.scheme.ShareWindow window) {
+                throw new ArithmeticException("plugin bug");
+            }
+        };
+        JdbcLedger ledger = ledger(broken);
+        ledger.accept(share("alice", 1, 100, T0));
+        await(ledger.blockFound(block(1, "alice", 5_000, 100, T0)));
+        await(ledger.accept(share("bob", 1, 100, T0)));
+        assertEquals(5_000L, line(ledger, 1, CreditKind.RESIDUAL));
+        assertEquals(0L, ledger.immature("alice"));
+        assertEquals(new ShareStats(2, 2.0), ledger.poolShares(T0));
+    }
+
+    @Test
+    void readApiAnswersPerAccount() {
+        JdbcLedger ledger = ledger(PropScheme.withFee(1_000));
+        ledger.accept(share("alice", 1, 100, T0));
+        ledger.accept(share("bob", 1, 100, T0));
+        ledger.blockFound(block(1, "alice", 1_000, 100, T0));
+        clock.advance(Duration.ofMinutes(10));
+        ledger.accept(share("alice", 1, 100, T0.plusSeconds(600)));
+        await(ledger.blockFound(block(2, "alice", 2_000, 100, T0.plusSeconds(600))));
+        ledger.confirmBlock(hash(1), 100, clock.instant());
+
+        assertEquals(List.of(hash(2), hash(1)), ledger.credits("alice", 10).stream().map(CreditRecord::blockHash)
+                .toList(), "newest first");
+        assertEquals(List.of(CreditStatus.IMMATURE, CreditStatus.MATURE), ledger.credits("alice", 10).stream()
+                .map(CreditRecord::status).toList());
+        assertEquals(1, ledger.credits("alice", 1).size());
+        assertEquals(1_800L, ledger.immature("alice"));
+        assertEquals(450L, ledger.balance("alice"));
+        assertEquals(450L, ledger.balance("bob"));
+        assertEquals(100L, ledger.balance(ledger.feeAccount()));
+        assertEquals(200L, ledger.immature(ledger.feeAccount()));
+        assertEquals(Map.of("alice", 450L, "bob", 450L, ledger.feeAccount(), 100L), ledger.balances());
+        assertEquals(List.of(hash(2), hash(1)), ledger.blocks(10).stream().map(BlockRecord::hash).toList());
+        assertEquals(List.of(hash(2)), ledger.blocks(BlockStatus.PENDING).stream().map(BlockRecord::hash).toList());
+        assertEquals(List.of(hash(1)), ledger.blocks(BlockStatus.CONFIRMED).stream().map(BlockRecord::hash)
+                .toList());
+        BlockRecord second = ledger.block(hash(2)).orElseThrow();
+        assertEquals(800_002L, second.height());
+        assertEquals("alice", second.account());
+        assertEquals(2_000L, second.rewardSats());
+        assertEquals(100.0, second.networkDifficulty());
+        assertEquals(T0.plusSeconds(600), second.foundAt());
+        assertTrue(ledger.block(hash(3)).isEmpty());
+        assertEquals(new ShareStats(1, 1.0), ledger.accountShares("alice", T0.plusSeconds(1)));
+        assertEquals(0L, ledger.balance("nobody"));
+        assertTrue(ledger.payments("alice", 5).isEmpty());
+    }
+
     Map<String, Long> minerCredits(Ledger ledger, long block) {
         return ledger.creditsOfBlock(hash(block)).stream().filter(c -> c.kind() == CreditKind.MINER)
                 .collect(Collectors.toMap(CreditRecord::account, CreditRecord::sats));

@@ -14,6 +14,7 @@ import io.poolkit.accounting.payment.PaymentStatus;
 import io.poolkit.accounting.scheme.PayoutScheme;
 import io.poolkit.accounting.scheme.PayoutSchemes;
 import io.poolkit.accounting.testing.MutableClock;
+import io.poolkit.accounting.testing.PostgresDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +42,7 @@ import net.jqwik.api.Provide;
 
 /**
  * The ledger under random streams of shares, found blocks (some reported twice), confirmations, orphans and
- * payments, on SQLite: money is conserved, no balance goes negative, a block processed twice changes nothing,
+ * payments, on SQLite and on PostgreSQL: money is conserved, no balance goes negative, a block processed twice changes nothing,
  * an orphan voids exactly its own credits.
  */
 class LedgerPropertiesTest {
@@ -91,14 +92,66 @@ class LedgerPropertiesTest {
                 PayoutSchemes.byName("solo", Map.of("fee.bps", "50")));
     }
 
+    interface Database extends AutoCloseable {
+        JdbcLedger.Builder builder();
+
+        Connection open() throws SQLException;
+
+        @Override
+        void close() throws Exception;
+    }
+
     @Property(tries = 25)
-    void moneyIsConservedAndEveryBlockIsSettledExactlyOnce(@ForAll("schemes") PayoutScheme scheme,
-                                                           @ForAll("ops") List<Op> ops) throws Exception {
+    void moneyIsConservedAndEveryBlockIsSettledExactlyOnceOnSqlite(@ForAll("schemes") PayoutScheme scheme,
+                                                                   @ForAll("ops") List<Op> ops) throws Exception {
         Path dir = Files.createTempDirectory("ledger-prop");
+        run(scheme, ops, new Database() {
+            @Override
+            public JdbcLedger.Builder builder() {
+                return JdbcLedger.builder().sqlite(dir.resolve("l.db"));
+            }
+
+            @Override
+            public Connection open() throws SQLException {
+                return DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("l.db"));
+            }
+
+            @Override
+            public void close() throws IOException {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            }
+        });
+    }
+
+    @Property(tries = 8)
+    void moneyIsConservedAndEveryBlockIsSettledExactlyOnceOnPostgresql(@ForAll("schemes") PayoutScheme scheme,
+                                                                       @ForAll("ops") List<Op> ops)
+            throws Exception {
+        PostgresDatabase pg = PostgresDatabase.createSchema();
+        run(scheme, ops, new Database() {
+            @Override
+            public JdbcLedger.Builder builder() {
+                return JdbcLedger.builder().postgresql(pg.url(), pg.properties()).schema(pg.schema());
+            }
+
+            @Override
+            public Connection open() throws SQLException {
+                return pg.open();
+            }
+
+            @Override
+            public void close() {
+                pg.dropSchema();
+            }
+        });
+    }
+
+    private static void run(PayoutScheme scheme, List<Op> ops, Database database) throws Exception {
         MutableClock clock = new MutableClock(T0);
         LocalWallet wallet = LocalWallet.inMemory(Long.MAX_VALUE / 4);
-        try (JdbcLedger ledger = JdbcLedger.builder().sqlite(dir.resolve("l.db")).scheme(scheme).clock(clock)
-                .build()) {
+        try (database; JdbcLedger ledger = database.builder().scheme(scheme).clock(clock).build()) {
             PaymentProcessor payments = PaymentProcessor.builder(ledger, wallet).thresholdSats(1).clock(clock)
                     .build();
             List<Long> blocks = new ArrayList<>();
@@ -162,16 +215,10 @@ class LedgerPropertiesTest {
                 } else if (op instanceof Pay) {
                     payments.runOnce();
                 }
-                assertNoNegativeBalance(dir.resolve("l.db"));
+                assertNoNegativeBalance(database);
             }
             ledger.blockFound(block(1_000, "a0", 0, 100, clock.instant())).join(); // flush the queue
             assertConserved(ledger, blocks, wallet);
-        } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            } catch (IOException ignored) {
-                // temp files
-            }
         }
     }
 
@@ -183,8 +230,8 @@ class LedgerPropertiesTest {
         return all;
     }
 
-    private static void assertNoNegativeBalance(Path db) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement();
+    private static void assertNoNegativeBalance(Database database) throws SQLException {
+        try (Connection c = database.open(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT COALESCE(MIN(sats), 0) FROM balances")) {
             rs.next();
             assertTrue(rs.getLong(1) >= 0, "no balance below zero");

@@ -112,6 +112,9 @@ public final class HeaderHasher {
      * Writes SHA-256d of the header given to {@link #setMidstate} with its nTime and nonce replaced, skipping
      * the first of its three compressions.
      *
+     * <p>Fastest when each call's nonce is the previous one plus one (the next nonce is prepared while a
+     * hash runs); any other order is just as correct, a little slower.
+     *
      * <p>{@code nTime} and {@code nonce} are the field values as numbers, as {@code bitcoind} shows them
      * (nonce 2083236893 for the genesis block; pass values above {@code Integer.MAX_VALUE} as their
      * {@code int} bit pattern, e.g. {@code (int) 0xFFFFFFFFL}). They are stored little-endian, as in the

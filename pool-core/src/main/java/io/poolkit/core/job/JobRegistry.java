@@ -19,9 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * most {@link #maxJobs()} jobs; registering one more evicts the oldest. {@link #invalidateAll()} marks
  * every job stale (the node went away and cannot vouch for them).
  *
- * <p>Each entry carries its job's memory of accepted shares (for de-duplication): a fixed table of
- * {@link #sharesPerJob()} fingerprints, 16 bytes a share, allocated when the job is registered (1 MiB per
- * job at the default of 65,536). When a job's table is full, further new shares on it are refused
+ * <p>Each entry carries its job's memory of accepted shares (for de-duplication): up to
+ * {@link #sharesPerJob()} fingerprints in a table whose first 65,536 slots (1 MiB) are allocated when the job
+ * is registered and which doubles beyond that as shares arrive, at most 16 bytes a share. When a job's table is full, further new shares on it are refused
  * ({@link Seen#FULL}) rather than left unchecked, so no share is ever credited twice; size it above the
  * shares a job receives in its lifetime (share rate × job lifetime, stale period included).
  *
@@ -32,7 +32,7 @@ public final class JobRegistry {
     /** Default bound on the jobs held, live and stale. */
     public static final int DEFAULT_MAX_JOBS = 16;
     /** Default number of accepted shares each job remembers for de-duplication. */
-    public static final int DEFAULT_SHARES_PER_JOB = 1 << 16;
+    public static final int DEFAULT_SHARES_PER_JOB = 1 << 22;
 
     private final int maxJobs;
     private final int sharesPerJob;

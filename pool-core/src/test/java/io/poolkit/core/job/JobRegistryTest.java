@@ -162,8 +162,25 @@ class JobRegistryTest {
     }
 
     @Test
+    void aTableGrowsPastItsFirstSegmentAndStillRemembersEveryShareUpToItsCapacity() {
+        int capacity = 7 * 1_000 + 5; // segments of 1,000, 2,000, 4,000 and a partial last one
+        FingerprintTable table = new FingerprintTable(1_000, capacity);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        long[] fingerprints = new long[capacity];
+        for (int i = 0; i < capacity; i++) {
+            fingerprints[i] = random.nextLong();
+            assertEquals(JobRegistry.Seen.FIRST, table.add(fingerprints[i]), "share " + i);
+        }
+        for (long fingerprint : fingerprints) {
+            assertEquals(JobRegistry.Seen.DUPLICATE, table.add(fingerprint));
+        }
+        assertEquals(JobRegistry.Seen.FULL, table.add(random.nextLong()));
+        assertEquals(capacity, table.size());
+    }
+
+    @Test
     void twoThreadsMarkingTheSameSharesEachGetFirstForHalf() throws Exception {
-        FingerprintTable table = new FingerprintTable(20_000);
+        FingerprintTable table = new FingerprintTable(1_000, 20_000); // both threads race across growth
         int count = 10_000;
         long[] fingerprints = new long[count];
         java.util.SplittableRandom random = new java.util.SplittableRandom(7);

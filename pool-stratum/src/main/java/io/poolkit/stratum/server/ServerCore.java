@@ -12,6 +12,7 @@ import io.poolkit.core.share.ShareOutcome;
 import io.poolkit.core.share.ShareSink;
 import io.poolkit.core.share.ShareValidator;
 import io.poolkit.core.share.Share;
+import io.poolkit.core.vardiff.VardiffSettings;
 import io.poolkit.stratum.codec.MiningNotify;
 import io.poolkit.stratum.codec.StratumWriter;
 import java.time.Clock;
@@ -37,6 +38,7 @@ final class ServerCore {
     private static final CompletableFuture<Void> RECORDED = CompletableFuture.completedFuture(null);
     private static final int MAX_USER_AGENTS = 1024;
     private static final int MAX_USER_AGENT_LENGTH = 128;
+    private static final int MAX_VARDIFF_STARTS = 256;
 
     final Authorizer authorizer;
     final ShareValidator validator;
@@ -51,7 +53,8 @@ final class ServerCore {
     final long idleTimeoutMillis;
     final Clock clock;
     final String serverVersion;
-    final SessionVardiff.Factory vardiff;
+    /** Vardiff settings, or null for fixed difficulties. */
+    final VardiffSettings vardiff;
     final Counters counters = new Counters();
     /** Shares whose sinks have not answered yet. */
     final AtomicInteger inFlight = new AtomicInteger();
@@ -59,6 +62,8 @@ final class ServerCore {
     private volatile int versionRollingMask;
     private final ConcurrentHashMap<EventExecutor, LoopState> loops = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, String> userAgents = new ConcurrentHashMap<>();
+    /** Vardiff settings starting at a miner's own difficulty (password hints), by that difficulty. */
+    private final ConcurrentHashMap<Double, VardiffSettings> vardiffStarts = new ConcurrentHashMap<>();
 
     ServerCore(Settings settings) {
         this.authorizer = settings.authorizer;
@@ -93,7 +98,7 @@ final class ServerCore {
         long idleTimeoutMillis;
         Clock clock;
         String serverVersion;
-        SessionVardiff.Factory vardiff;
+        VardiffSettings vardiff;
         int versionRollingMask;
         ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
     }
@@ -262,6 +267,40 @@ final class ServerCore {
 
     double clampDifficulty(double difficulty) {
         return Math.min(maxDifficulty, Math.max(minDifficulty, difficulty));
+    }
+
+    /** A miner's starting difficulty (a password hint) as the server can set it: in range, and a power of two when vardiff uses those. */
+    double startingDifficulty(double hint) {
+        double clamped = clampDifficulty(hint);
+        if (vardiff != null && vardiff.powerOfTwo()) {
+            clamped = Math.max(Math.scalb(1.0, Math.getExponent(clamped)), minDifficulty);
+        }
+        return clamped;
+    }
+
+    /** The vardiff settings with {@code difficulty} as the starting point (shared; a few distinct values at most). */
+    VardiffSettings vardiffStartingAt(double difficulty) {
+        if (difficulty == vardiff.initialDifficulty()) {
+            return vardiff;
+        }
+        VardiffSettings known = vardiffStarts.get(difficulty);
+        if (known != null) {
+            return known;
+        }
+        VardiffSettings settings = VardiffSettings.builder()
+                .targetShareInterval(vardiff.targetShareInterval())
+                .retargetPeriod(vardiff.retargetPeriod())
+                .retargetShares(vardiff.retargetShares())
+                .tolerance(vardiff.tolerance())
+                .minDifficulty(vardiff.minDifficulty())
+                .maxDifficulty(vardiff.maxDifficulty())
+                .powerOfTwo(vardiff.powerOfTwo())
+                .initialDifficulty(difficulty)
+                .build();
+        if (vardiffStarts.size() < MAX_VARDIFF_STARTS) {
+            vardiffStarts.putIfAbsent(difficulty, settings);
+        }
+        return settings;
     }
 
     /** One shared instance per distinct user agent (miners of one kind send the same), up to a bound. */

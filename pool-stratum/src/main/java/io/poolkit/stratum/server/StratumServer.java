@@ -20,8 +20,10 @@ import io.poolkit.core.chain.Network;
 import io.poolkit.core.guard.AddressAuthorizer;
 import io.poolkit.core.guard.Authorizer;
 import io.poolkit.core.job.Job;
+import io.poolkit.core.job.JobListener;
 import io.poolkit.core.share.ShareSink;
 import io.poolkit.core.share.ShareValidator;
+import io.poolkit.core.vardiff.VardiffSettings;
 import io.poolkit.stratum.codec.StratumFrameDecoder;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -52,7 +54,7 @@ import org.slf4j.LoggerFactory;
  *         .initialDifficulty(1)
  *         .build()
  *         .start();
- * dispatcher.addListener(server::publish);         // each new job goes to every miner
+ * dispatcher.addListener(server);                 // each new job goes to every miner
  * ...
  * server.stop(Duration.ofSeconds(10)).join();      // client.reconnect, drain acknowledgements, close
  * }</pre>
@@ -70,7 +72,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: every public method may be called from any thread.
  */
-public final class StratumServer implements AutoCloseable {
+public final class StratumServer implements JobListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StratumServer.class);
 
     /** The version-rolling bits BIP 320 leaves to miners. */
@@ -175,6 +177,22 @@ public final class StratumServer implements AutoCloseable {
      */
     public void publish(Job job) {
         core.publish(Objects.requireNonNull(job, "job"));
+    }
+
+    /** {@link JobListener}: publishes the job (see {@link #publish(Job)}). */
+    @Override
+    public void onJob(Job job) {
+        publish(job);
+    }
+
+    /**
+     * {@link JobListener}: every job went stale without a replacement (the node is gone). New subscribers
+     * get no job until the next one; shares on the old ones are the validator's to refuse as stale.
+     */
+    @Override
+    public void onJobsInvalidated(String reason) {
+        LOG.warn("all jobs invalidated ({}); miners get no new work until the next job", reason);
+        core.onEveryLoop(LoopState::releaseJob);
     }
 
     /**
@@ -345,7 +363,8 @@ public final class StratumServer implements AutoCloseable {
         private double initialDifficulty = 1;
         private double minDifficulty = 1e-6;
         private double maxDifficulty = 1e15;
-        private SessionVardiff.Factory vardiff;
+        private VardiffSettings vardiff;
+        private boolean difficultiesSet;
         private int versionRollingMask = DEFAULT_VERSION_ROLLING_MASK;
         private Duration subscribeTimeout = Duration.ofSeconds(60);
         private Duration idleTimeout = Duration.ofMinutes(10);
@@ -410,6 +429,7 @@ public final class StratumServer implements AutoCloseable {
         /** The share difficulty a new session starts at (default 1); fractional values are allowed. */
         public Builder initialDifficulty(double difficulty) {
             this.initialDifficulty = difficulty;
+            this.difficultiesSet = true;
             return this;
         }
 
@@ -420,12 +440,18 @@ public final class StratumServer implements AutoCloseable {
         public Builder difficultyRange(double min, double max) {
             this.minDifficulty = min;
             this.maxDifficulty = max;
+            this.difficultiesSet = true;
             return this;
         }
 
-        /** Package-private until core.vardiff's settings type is wired in: per-session retargeting. */
-        Builder vardiff(SessionVardiff.Factory vardiff) {
-            this.vardiff = vardiff;
+        /**
+         * Turns on vardiff: each session's difficulty follows its share rate towards the settings' target
+         * interval, applied from the next job. The settings' initial, minimum and maximum difficulty then
+         * replace {@link #initialDifficulty} and {@link #difficultyRange}. Without it, difficulties stay
+         * where they start (the initial difficulty, or what the miner asks for within the range).
+         */
+        public Builder vardiff(VardiffSettings settings) {
+            this.vardiff = settings;
             return this;
         }
 
@@ -524,6 +550,15 @@ public final class StratumServer implements AutoCloseable {
             }
             if (extranonce2Size < 1 || extranonce2Size > 16) {
                 throw new IllegalStateException("extranonce2Size must be 1..16 bytes; got " + extranonce2Size);
+            }
+            if (vardiff != null) {
+                if (difficultiesSet) {
+                    throw new IllegalStateException("with vardiff, the initial difficulty and the range come from the"
+                            + " VardiffSettings (" + vardiff + "); do not set initialDifficulty or difficultyRange");
+                }
+                initialDifficulty = vardiff.initialDifficulty();
+                minDifficulty = vardiff.minDifficulty();
+                maxDifficulty = vardiff.maxDifficulty();
             }
             if (!(minDifficulty > 0) || !(maxDifficulty >= minDifficulty) || Double.isInfinite(maxDifficulty)) {
                 throw new IllegalStateException("difficultyRange must be 0 < min <= max < infinity; got " + minDifficulty

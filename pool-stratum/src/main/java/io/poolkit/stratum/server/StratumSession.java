@@ -7,6 +7,7 @@ import io.poolkit.core.share.RejectReason;
 import io.poolkit.core.share.Share;
 import io.poolkit.core.share.ShareOutcome;
 import io.poolkit.core.share.Submission;
+import io.poolkit.core.vardiff.Vardiff;
 import io.poolkit.stratum.codec.StratumDecodeError;
 import io.poolkit.stratum.codec.StratumId;
 import io.poolkit.stratum.codec.StratumMessage;
@@ -80,7 +81,8 @@ final class StratumSession {
     private int versionMask;
     /** Sequence of the last job sent; -1 before the first. */
     private long lastJobSequence = -1;
-    private SessionVardiff vardiff;
+    /** Made at the first authorisation when the server runs vardiff. */
+    private Vardiff vardiff;
     /** Share replies waiting for an acknowledgement, in request order; null when none. */
     private ArrayDeque<PendingReply> pendingReplies;
 
@@ -115,14 +117,14 @@ final class StratumSession {
         switch (request.method()) {
             case StratumMethods.SUBMIT -> submit(request, nowMillis);
             case StratumMethods.SUBSCRIBE -> subscribe(request);
-            case StratumMethods.AUTHORIZE -> authorize(request);
-            case StratumMethods.CONFIGURE -> configure(request);
+            case StratumMethods.AUTHORIZE -> authorize(request, nowMillis);
+            case StratumMethods.CONFIGURE -> configure(request, nowMillis);
             case StratumMethods.EXTRANONCE_SUBSCRIBE -> {
                 flags |= EXTRANONCE_SUBSCRIBED;
                 replyTrue(request.id());
             }
-            case StratumMethods.SUGGEST_DIFFICULTY -> suggestDifficulty(request);
-            case StratumMethods.SUGGEST_TARGET -> suggestTarget(request);
+            case StratumMethods.SUGGEST_DIFFICULTY -> suggestDifficulty(request, nowMillis);
+            case StratumMethods.SUGGEST_TARGET -> suggestTarget(request, nowMillis);
             case StratumMethods.PING -> reply(request.id(), StratumValue.of("pong"));
             case StratumMethods.GET_VERSION -> reply(request.id(), StratumValue.of(core.serverVersion));
             default -> protocolError(request.id(), "unknown method " + abbreviate(request.method()));
@@ -161,7 +163,7 @@ final class StratumSession {
         sendCurrentJob();
     }
 
-    private void authorize(StratumRequest request) {
+    private void authorize(StratumRequest request, long nowMillis) {
         String name = request.stringParam(0);
         StratumValue passwordValue = request.param(1);
         if (name == null || name.isEmpty()
@@ -192,8 +194,25 @@ final class StratumSession {
         }
         replyTrue(request.id());
         if (granted.difficultyHint().isPresent()) {
-            startAt(core.clampDifficulty(granted.difficultyHint().getAsDouble()));
+            startAt(core.startingDifficulty(granted.difficultyHint().getAsDouble()));
+            vardiff = null; // made again below, starting at the hint
         }
+        if (vardiff == null && core.vardiff != null) {
+            startVardiff(nowMillis);
+        }
+    }
+
+    /** Vardiff for this session, starting at its current difficulty and above its floor. */
+    private void startVardiff(long nowMillis) {
+        double current = pendingDifficulty > 0 ? pendingDifficulty : difficulty;
+        vardiff = new Vardiff(core.vardiffStartingAt(current), nanos(nowMillis));
+        if (floor > 0) {
+            vardiff.suggestDifficulty(floor, nanos(nowMillis));
+        }
+    }
+
+    private static long nanos(long millis) {
+        return millis * 1_000_000L;
     }
 
     private void submit(StratumRequest request, long nowMillis) {
@@ -256,7 +275,7 @@ final class StratumSession {
         if (block != null) {
             core.onBlock(block, share, job, recorded);
         }
-        retarget(nowMillis);
+        retarget(nowMillis, credited);
         if (recorded.isDone() && pendingReplies == null) {
             acknowledge(id, recorded);
             return;
@@ -280,7 +299,7 @@ final class StratumSession {
         }
     }
 
-    private void configure(StratumRequest request) {
+    private void configure(StratumRequest request, long nowMillis) {
         StratumValue names = request.param(0);
         StratumValue options = request.param(1);
         if (names == null || !names.isArray() || (options != null && !options.isObject() && !options.isNull())) {
@@ -299,7 +318,7 @@ final class StratumSession {
                 case "minimum-difficulty" -> {
                     double value = positiveNumber(parameters.get("minimum-difficulty.value"));
                     if (value > 0) {
-                        raiseFloor(value);
+                        raiseFloor(value, nowMillis);
                     }
                     result.put("minimum-difficulty", StratumValue.of(value > 0));
                 }
@@ -338,17 +357,17 @@ final class StratumSession {
         result.put("version-rolling.mask", StratumValue.of(hex32(negotiated)));
     }
 
-    private void suggestDifficulty(StratumRequest request) {
+    private void suggestDifficulty(StratumRequest request, long nowMillis) {
         double value = positiveNumber(request.param(0));
         if (value <= 0) {
             protocolError(request.id(), "mining.suggest_difficulty needs a positive number");
             return;
         }
-        raiseFloor(value);
+        raiseFloor(value, nowMillis);
         replyTrue(request.id());
     }
 
-    private void suggestTarget(StratumRequest request) {
+    private void suggestTarget(StratumRequest request, long nowMillis) {
         String hex = request.stringParam(0);
         double value = 0;
         if (hex != null && hex.length() == 64) {
@@ -363,7 +382,7 @@ final class StratumSession {
             protocolError(request.id(), "mining.suggest_target needs a 64-digit hex target");
             return;
         }
-        raiseFloor(value);
+        raiseFloor(value, nowMillis);
         replyTrue(request.id());
     }
 
@@ -549,43 +568,46 @@ final class StratumSession {
     }
 
     /** A miner's floor: the difficulty never goes below it; applied from the next job. */
-    private void raiseFloor(double value) {
+    private void raiseFloor(double value, long nowMillis) {
         floor = core.clampDifficulty(value);
-        double wanted = Math.max(floor, pendingDifficulty > 0 ? pendingDifficulty : difficulty);
-        if (wanted == difficulty) {
-            pendingDifficulty = 0;
-        } else if ((flags & SUBSCRIBED) == 0) {
-            setStartingDifficulty(wanted);
-        } else {
-            pendingDifficulty = wanted;
-        }
-    }
-
-    private void retarget(long nowMillis) {
-        if (core.vardiff == null) {
+        if (vardiff != null) {
+            // Vardiff keeps the floor from now on (rounded to its powers of two when it uses them).
+            double next = vardiff.suggestDifficulty(floor, nanos(nowMillis));
+            if (next != Vardiff.UNCHANGED) {
+                want(next);
+            }
             return;
         }
-        if (vardiff == null) {
-            vardiff = core.vardiff.newSession(nowMillis, difficulty);
-        }
-        double current = pendingDifficulty > 0 ? pendingDifficulty : difficulty;
-        double next = vardiff.onShare(nowMillis, current);
-        if (next > 0 && next != current) {
-            next = Math.max(core.clampDifficulty(next), floor);
-            pendingDifficulty = next == difficulty ? 0 : next;
+        double wanted = Math.max(floor, pendingDifficulty > 0 ? pendingDifficulty : difficulty);
+        if ((flags & SUBSCRIBED) == 0) {
+            setStartingDifficulty(wanted);
+        } else {
+            want(wanted);
         }
     }
 
-    /** Checks vardiff for a miner that stopped sending shares (from the timeout sweep). */
+    /** {@code value} from the next job on (nothing waits when it is the current difficulty). */
+    private void want(double value) {
+        pendingDifficulty = value == difficulty ? 0 : value;
+    }
+
+    private void retarget(long nowMillis, double credited) {
+        if (vardiff != null) {
+            double next = vardiff.onShare(nanos(nowMillis), credited);
+            if (next != Vardiff.UNCHANGED) {
+                want(core.clampDifficulty(next));
+            }
+        }
+    }
+
+    /** Lets vardiff see time pass, so a miner that stopped finding shares is lowered (from the sweep). */
     void onTick(long nowMillis) {
         if (vardiff == null || (flags & CLOSED) != 0) {
             return;
         }
-        double current = pendingDifficulty > 0 ? pendingDifficulty : difficulty;
-        double next = vardiff.onTick(nowMillis, current);
-        if (next > 0 && next != current) {
-            next = Math.max(core.clampDifficulty(next), floor);
-            pendingDifficulty = next == difficulty ? 0 : next;
+        double next = vardiff.onTick(nanos(nowMillis));
+        if (next != Vardiff.UNCHANGED) {
+            want(core.clampDifficulty(next));
         }
     }
 

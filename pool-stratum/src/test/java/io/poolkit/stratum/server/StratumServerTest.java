@@ -10,11 +10,18 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.poolkit.core.chain.Network;
+import io.poolkit.core.job.BlockVerdict;
 import io.poolkit.core.job.Job;
+import io.poolkit.core.job.JobDispatcher;
+import io.poolkit.core.job.JobFactory;
+import io.poolkit.core.job.JobRegistry;
+import io.poolkit.core.share.BitcoinShareValidator;
+import io.poolkit.core.share.Share;
 import io.poolkit.stratum.client.ConfigureRequest;
 import io.poolkit.stratum.client.ConfigureResult;
 import io.poolkit.stratum.client.Reconnect;
 import io.poolkit.stratum.client.StratumClient;
+import io.poolkit.stratum.client.StratumClientException;
 import io.poolkit.stratum.client.SubmitResult;
 import io.poolkit.stratum.client.SubscribeResult;
 import io.poolkit.stratum.codec.MiningNotify;
@@ -22,6 +29,8 @@ import io.poolkit.stratum.testing.LeakTracking;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -161,6 +170,80 @@ class StratumServerTest {
         assertFalse(b.isConnected());
         assertEquals(0, server.stats().connectionsOpen());
         assertTrue(server.stop(Duration.ZERO).isDone(), "stopping again returns the same, finished, future");
+    }
+
+    @Test
+    void stopWaitsForAnAcknowledgementInFlightBeforeClosing() throws Exception {
+        CompletableFuture<Void> commit = new CompletableFuture<>();
+        BlockingQueue<Share> recorded = new LinkedBlockingQueue<>();
+        JobRegistry registry = new JobRegistry();
+        JobDispatcher dispatcher = new JobDispatcher(JobFactory.builder().payTo(TestJobs.address()).build(), registry);
+        server = localServer().shareValidator(new BitcoinShareValidator(registry,
+                        candidate -> CompletableFuture.completedFuture(BlockVerdict.accepted())))
+                .shareSink(share -> {
+                    recorded.add(share);
+                    return commit;
+                })
+                .difficultyRange(Math.scalb(1.0, -32), 1).initialDifficulty(Math.scalb(1.0, -31)).build().start();
+        dispatcher.addListener(server);
+        dispatcher.onTemplate(Shares.hardTemplate(), true);
+        Job job = registry.current();
+
+        Recorder recorder = new Recorder();
+        StratumClient client = client(recorder);
+        SubscribeResult subscribed = client.subscribe("x").get(10, TimeUnit.SECONDS);
+        assertTrue(client.authorize(TestJobs.WORKER, "x").get(10, TimeUnit.SECONDS));
+        byte[] extranonce2 = {1, 2, 3, 4};
+        int nonce = Shares.findNonce(job, subscribed.extranonce().extranonce1(), extranonce2, 0,
+                Shares.meets(Math.scalb(1.0, -31)));
+        CompletableFuture<SubmitResult> reply = client.submit(TestJobs.WORKER, job.id(), extranonce2, (int) job.nTime(), nonce);
+        assertNotNull(recorded.poll(10, TimeUnit.SECONDS), "the sink got the share");
+
+        CompletableFuture<Void> stopped = server.stop(Duration.ofSeconds(20));
+        Object event;
+        do {
+            event = recorder.next();
+        } while (!(event instanceof Reconnect));
+        Thread.sleep(200);
+        assertFalse(reply.isDone(), "no acknowledgement before the commit");
+        assertFalse(stopped.isDone(), "the server waits for the acknowledgement");
+        assertTrue(client.isConnected());
+
+        commit.complete(null);
+        assertTrue(reply.get(10, TimeUnit.SECONDS).isAccepted());
+        stopped.get(10, TimeUnit.SECONDS);
+        assertEquals("disconnected", recorder.next());
+        assertEquals(1, server.stats().sharesAccepted());
+    }
+
+    @Test
+    void stopGivesUpOnASinkThatNeverAnswersAfterTheDrainTime() throws Exception {
+        JobRegistry registry = new JobRegistry();
+        JobDispatcher dispatcher = new JobDispatcher(JobFactory.builder().payTo(TestJobs.address()).build(), registry);
+        server = localServer().shareValidator(new BitcoinShareValidator(registry,
+                        candidate -> CompletableFuture.completedFuture(BlockVerdict.accepted())))
+                .shareSink(share -> new CompletableFuture<>())
+                .difficultyRange(Math.scalb(1.0, -32), 1).initialDifficulty(Math.scalb(1.0, -31)).build().start();
+        dispatcher.addListener(server);
+        dispatcher.onTemplate(Shares.hardTemplate(), true);
+        Job job = registry.current();
+        Recorder recorder = new Recorder();
+        StratumClient client = client(recorder);
+        SubscribeResult subscribed = client.subscribe("x").get(10, TimeUnit.SECONDS);
+        assertTrue(client.authorize(TestJobs.WORKER, "x").get(10, TimeUnit.SECONDS));
+        byte[] extranonce2 = {1, 2, 3, 4};
+        int nonce = Shares.findNonce(job, subscribed.extranonce().extranonce1(), extranonce2, 0,
+                Shares.meets(Math.scalb(1.0, -31)));
+        CompletableFuture<SubmitResult> reply = client.submit(TestJobs.WORKER, job.id(), extranonce2, (int) job.nTime(), nonce);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (server.core().inFlight.get() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        long start = System.nanoTime();
+        server.stop(Duration.ofMillis(300)).get(10, TimeUnit.SECONDS);
+        assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(300), "it waited the drain time");
+        assertTrue(assertThrows(ExecutionException.class, () -> reply.get(10, TimeUnit.SECONDS)).getCause()
+                instanceof StratumClientException, "never a false acknowledgement: the connection closed instead");
     }
 
     @Test

@@ -75,6 +75,33 @@ class SessionProtocolTest {
         assertEquals(StratumValue.NULL, response.error().asArray().get(2), "errors are [code, message, null]");
     }
 
+    // ------------------------------------------------------------------------------------------- framing
+
+    @Test
+    void theRepliesAreTheSameForLinesWholeCoalescedOrSplitAtEveryByte() {
+        List<String> script = List.of(SUBSCRIBE, AUTHORIZE, "{\"id\": 3, \"method\": \"mining.ping\", \"params\": []}",
+                "{\"id\": 5, \"method\": \"mining.frobnicate\", \"params\": []}", submit(4, TestJobs.ADDRESS + ".x"),
+                "{\"id\": 6, \"method\": \"mining.suggest_difficulty\", \"params\": [2]}");
+        String all = String.join("\r\n", script) + "\r\n";
+
+        server = server(StratumServer.builder());
+        EmbeddedMiner whole = miner();
+        script.forEach(whole::send);
+        List<String> expected = whole.lines();
+        assertEquals(7, expected.size(), expected.toString());
+
+        server = server(StratumServer.builder());
+        EmbeddedMiner coalesced = miner().sendRaw(all);
+        assertEquals(expected, coalesced.lines());
+
+        server = server(StratumServer.builder());
+        EmbeddedMiner bytewise = miner();
+        for (byte b : all.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            bytewise.channel.writeInbound(io.netty.buffer.Unpooled.wrappedBuffer(new byte[] {b}));
+        }
+        assertEquals(expected, bytewise.lines());
+    }
+
     // ---------------------------------------------------------------------------------------- subscribe
 
     @Test

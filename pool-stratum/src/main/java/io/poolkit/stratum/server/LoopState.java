@@ -78,11 +78,15 @@ final class LoopState {
     }
 
     /**
-     * Makes {@code job} current and sends it to every subscribed session of this loop. Takes over one
-     * reference of {@code notify}. Walks the sessions from the end, so one that closes during the walk
+     * Makes {@code job} current and sends it to every subscribed session of this loop; a job no newer than
+     * the current one is ignored. Takes over one reference of {@code notify}. Walks the sessions from the end, so one that closes during the walk
      * (and is swapped out of the list) neither stops the walk nor gets the job twice.
      */
     void fanOut(Job job, ByteBuf notify) {
+        if (currentJob != null && job.sequence() <= currentJob.sequence()) {
+            notify.release(); // already here (a loop made while the job was being published gets it twice)
+            return;
+        }
         ByteBuf previous = currentNotify;
         currentJob = job;
         currentNotify = notify;

@@ -60,6 +60,7 @@ final class ServerCore {
     final AtomicInteger inFlight = new AtomicInteger();
     private final ByteBufAllocator alloc;
     private volatile int versionRollingMask;
+    private volatile Job latestJob;
     private final ConcurrentHashMap<EventExecutor, LoopState> loops = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, String> userAgents = new ConcurrentHashMap<>();
     /** Vardiff settings starting at a miner's own difficulty (password hints), by that difficulty. */
@@ -105,10 +106,22 @@ final class ServerCore {
 
     // ------------------------------------------------------------------------------------------- loops
 
-    /** The state of {@code loop}, made on first use. */
+    /** The state of {@code loop}, made on first use (and then given the newest job, if there is one). */
     LoopState loopFor(EventExecutor loop) {
         LoopState state = loops.get(loop);
-        return state != null ? state : loops.computeIfAbsent(loop, l -> new LoopState(l, allocator.size()));
+        if (state != null) {
+            return state;
+        }
+        boolean[] made = new boolean[1];
+        state = loops.computeIfAbsent(loop, l -> {
+            made[0] = true;
+            return new LoopState(l, allocator.size());
+        });
+        Job latest = latestJob;
+        if (made[0] && latest != null) {
+            sendTo(List.of(state), latest);
+        }
+        return state;
     }
 
     Collection<LoopState> loops() {
@@ -148,10 +161,26 @@ final class ServerCore {
                     + "+" + job.extranonce2Size() + " but this server hands out " + allocator.size() + "+"
                     + extranonce2Size + " (JobFactory.extranonce1Size/extranonce2Size must match the server's)");
         }
-        ByteBuf notify = StratumWriter.encodeNotify(alloc, notifyOf(job));
+        latestJob = job;
         counters.jobsPublished.increment();
+        sendTo(loops.values(), job);
+    }
+
+    /** The newest job published, or null (none yet, or all invalidated). */
+    Job latestJob() {
+        return latestJob;
+    }
+
+    /** Forgets every job: new subscribers get none until the next is published. */
+    void invalidateJobs() {
+        latestJob = null;
+        onEveryLoop(LoopState::releaseJob);
+    }
+
+    private void sendTo(Collection<LoopState> targets, Job job) {
+        ByteBuf notify = StratumWriter.encodeNotify(alloc, notifyOf(job));
         try {
-            for (LoopState loop : loops.values()) {
+            for (LoopState loop : targets) {
                 notify.retain();
                 try {
                     loop.executor.execute(() -> loop.fanOut(job, notify));
@@ -279,7 +308,8 @@ final class ServerCore {
     }
 
     /** The vardiff settings with {@code difficulty} as the starting point (shared; a few distinct values at most). */
-    VardiffSettings vardiffStartingAt(double difficulty) {
+    VardiffSettings vardiffStartingAt(double wanted) {
+        double difficulty = startingDifficulty(wanted);
         if (difficulty == vardiff.initialDifficulty()) {
             return vardiff;
         }

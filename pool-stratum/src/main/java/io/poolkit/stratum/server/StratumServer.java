@@ -128,6 +128,7 @@ public final class StratumServer implements JobListener, AutoCloseable {
             }
             started = true;
         }
+        // Each loop made here gets the newest job already published, if any (a job source started first).
         for (EventExecutor executor : workerGroup) {
             LoopState loop = core.loopFor(executor);
             loop.sweep = executor.scheduleAtFixedRate(() -> core.sweep(loop), sweepPeriodMillis, sweepPeriodMillis,
@@ -192,7 +193,7 @@ public final class StratumServer implements JobListener, AutoCloseable {
     @Override
     public void onJobsInvalidated(String reason) {
         LOG.warn("all jobs invalidated ({}); miners get no new work until the next job", reason);
-        core.onEveryLoop(LoopState::releaseJob);
+        core.invalidateJobs();
     }
 
     /**

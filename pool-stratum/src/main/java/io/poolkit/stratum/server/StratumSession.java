@@ -202,12 +202,24 @@ final class StratumSession {
         }
     }
 
-    /** Vardiff for this session, starting at its current difficulty and above its floor. */
+    /**
+     * Vardiff for this session, starting at its current difficulty and above its floor; the session then
+     * takes vardiff's value (the same, unless vardiff rounds to powers of two).
+     */
     private void startVardiff(long nowMillis) {
         double current = pendingDifficulty > 0 ? pendingDifficulty : difficulty;
         vardiff = new Vardiff(core.vardiffStartingAt(current), nanos(nowMillis));
         if (floor > 0) {
             vardiff.suggestDifficulty(floor, nanos(nowMillis));
+        }
+        double start = vardiff.difficulty();
+        if (start != current) {
+            if ((flags & SUBSCRIBED) == 0) {
+                setStartingDifficulty(start);
+                pendingDifficulty = 0;
+            } else {
+                want(start);
+            }
         }
     }
 

@@ -137,6 +137,27 @@ class StratumServerTest {
     }
 
     @Test
+    void aJobPublishedBeforeStartReachesTheFirstMinersAndInvalidationWithdrawsIt() throws Exception {
+        server = localServer().build();
+        Job job = jobs.next(true);
+        server.publish(job);
+        server.start();
+        Recorder first = new Recorder();
+        client(first).subscribe("x").get(10, TimeUnit.SECONDS);
+        assertEquals(1.0, first.next());
+        assertEquals(job.id(), ((MiningNotify) first.next()).jobId());
+
+        server.onJobsInvalidated("node gone");
+        Recorder second = new Recorder();
+        client(second).subscribe("x").get(10, TimeUnit.SECONDS);
+        assertEquals(1.0, second.next());
+        Job next = jobs.next(true);
+        server.onJob(next);
+        assertEquals(next.id(), ((MiningNotify) second.next()).jobId(), "no job in between");
+        assertEquals(next.id(), ((MiningNotify) first.next()).jobId());
+    }
+
+    @Test
     void aTakenPortIsAClearError() {
         server = localServer().build().start();
         StratumServer second = localServer().port(server.port()).build();

@@ -142,6 +142,26 @@ class VardiffSessionTest {
     }
 
     @Test
+    void powersOfTwoHoldForHintsAndEarlyFloors() {
+        server = StratumServer.builder().network(Network.REGTEST).host("127.0.0.1").port(0).clock(clock)
+                .shareValidator(new ScriptedValidator())
+                .vardiff(VardiffSettings.builder().powerOfTwo(true).minDifficulty(1).maxDifficulty(1024)
+                        .initialDifficulty(4).build())
+                .build();
+        EmbeddedMiner early = new EmbeddedMiner(server);
+        miners.add(early);
+        early.send("{\"id\": 1, \"method\": \"mining.suggest_difficulty\", \"params\": [48]}")
+                .send("{\"id\": 2, \"method\": \"mining.authorize\", \"params\": [\"" + TestJobs.WORKER + "\", \"x\"]}")
+                .send("{\"id\": 3, \"method\": \"mining.subscribe\", \"params\": []}");
+        List<String> lines = early.lines();
+        assertEquals("{\"id\":2,\"result\":true,\"error\":null}", lines.get(1));
+        assertEquals(64.0, EmbeddedMiner.request(lines.get(3)).param(0).asDouble(), "the floor 48 rounded up to 64");
+
+        EmbeddedMiner hinted = loggedIn("d=100");
+        assertEquals(64.0, SessionProtocolTest.sessionOf(hinted).difficulty(), "the hint rounded down to 64");
+    }
+
+    @Test
     void withVardiffTheDifficultiesComeFromItsSettings() {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> StratumServer.builder()
                 .network(Network.REGTEST).shareValidator(new ScriptedValidator())

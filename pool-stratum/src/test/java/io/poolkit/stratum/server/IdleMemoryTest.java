@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.poolkit.core.chain.Network;
 import io.poolkit.core.job.Job;
+import io.poolkit.core.vardiff.VardiffSettings;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.Timeout;
  * the server. 500 miners log in first (class loading, pools, caches and the loops' lists warm up); the
  * heap is measured after full collections; 5,000 more log in; it is measured again. The difference over
  * 5,000 is the cost of one more idle session: Netty's channel, pipeline and handlers, the session, its
- * worker and account strings, and its share of the loops' lists and the extranonce allocator. The goal is
+ * worker and account strings, its vardiff state, and its share of the loops' lists and the extranonce
+ * allocator. The goal is
  * 4 KiB; the test asserts a generous 16 KiB so it never flakes, and prints the figure. With all of them
  * connected it also publishes a new job and prints the fan-out time, first to last connection.
  */
@@ -37,7 +39,8 @@ class IdleMemoryTest {
     @Test
     void anIdleSessionCostsLittleHeap() throws Exception {
         StratumServer server = StratumServer.builder().host("127.0.0.1").port(0).network(Network.REGTEST)
-                .shareValidator(new ScriptedValidator()).workerThreads(2).build().start();
+                .shareValidator(new ScriptedValidator()).vardiff(VardiffSettings.defaults()).workerThreads(2)
+                .build().start();
         Process miners = null;
         try {
             TestJobs jobs = new TestJobs();

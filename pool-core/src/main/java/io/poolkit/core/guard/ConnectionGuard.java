@@ -73,20 +73,20 @@ import java.util.concurrent.atomic.LongAdder;
  * <h2>Addresses and memory</h2>
  * An address is an IPv4 address, or an IPv6 address cut to {@link GuardSettings#ipv6PrefixLength()} bits
  * (an IPv4-mapped IPv6 address is its IPv4 address). At most {@link GuardSettings#maxTrackedAddresses()}
- * addresses are remembered, about 200 bytes each (the table is split into 64 stripes of equal capacity, so
- * the cap is rounded up to a multiple of 64; operator bans may exceed it). An address with no connection and no ban is forgotten
- * after {@link GuardSettings#idleTimeout()} (and an offender only once its offence memory has passed). When
- * its stripe is full, a new address first makes room by evicting, from that stripe, idle entries
- * and then the least recently seen address that has no connection and no ban (losing that address's
- * history); when every entry there is connected or banned, the new address is admitted without
- * per-address history (only the overall cap applies to it), which is logged once and counted in
- * {@link GuardStats#untrackedConnections()}. So a flood from many addresses can neither grow memory past
- * the cap nor lift the bans already in force.
+ * addresses are remembered, 200 to 400 bytes each (more with a share history); the table is split into
+ * 64 stripes of equal capacity, so the cap is rounded up to a multiple of 64, and operator bans may exceed
+ * it. An address with no connection and no ban is forgotten after {@link GuardSettings#idleTimeout()} (an
+ * offender only once its offence memory has passed too). When its stripe is full, a new address first
+ * makes room by evicting, from that stripe, idle entries and then the least recently seen address that
+ * has no connection and no ban (losing that address's history); when every entry there is connected or
+ * banned, the new address is admitted without per-address history (only the overall cap applies to it),
+ * which is logged once and counted in {@link GuardStats#untrackedConnections()}. So a flood from many
+ * addresses can neither grow memory past the cap nor lift the bans already in force.
  *
  * <h2>Cost</h2>
  * The table is split into 64 stripes, each with its own lock; a call locks one stripe for a hash look-up
- * and a few field updates. For an IPv4 address already known, no call allocates (IPv6 addresses cost a
- * 16-byte copy, the JDK's only way to read them). Each stripe is looked through for idle entries and ended
+ * and a few field updates. For an IPv4 address already known, no call allocates (an IPv6 address is read
+ * with {@code getAddress()}, which copies its 16 bytes). Each stripe is looked through for idle entries and ended
  * bans once per {@link GuardSettings#sweepInterval()}, by whichever call touches it first; {@link #sweep()}
  * does all stripes at once.
  *
@@ -105,6 +105,15 @@ public final class ConnectionGuard {
     private static final int OVERSIZED_LINE = 3;
     private static final int UNPARSEABLE_LINE = 4;
     private static final int AUTH_DENIED = 5;
+
+    // How find() treats an address it does not know.
+    private static final int LOOK_UP = 0;
+    /** Add it if its stripe has room: for events, which must stay cheap while the table is full. */
+    private static final int ADD_IF_ROOM = 1;
+    /** Add it, evicting another if need be: for connections. */
+    private static final int ADD_EVICTING = 2;
+    /** Add it whatever the cap: for operator bans. */
+    private static final int ADD_ALWAYS = 3;
 
     private final GuardSettings settings;
     private final Clock clock;
@@ -187,7 +196,7 @@ public final class ConnectionGuard {
         Stripe stripe = stripes[(int) (hash >>> STRIPE_SHIFT)];
         synchronized (stripe) {
             sweepIfDue(stripe, now);
-            AddressState state = find(stripe, hi, lo, (int) hash, now, true, false);
+            AddressState state = find(stripe, hi, lo, (int) hash, now, ADD_EVICTING);
             return state == null ? admitUntracked(now) : connect(state, now);
         }
     }
@@ -206,7 +215,7 @@ public final class ConnectionGuard {
             Stripe stripe = stripes[(int) (hash >>> STRIPE_SHIFT)];
             synchronized (stripe) {
                 // No entry: the connection was admitted while the table was full.
-                AddressState state = find(stripe, hi, lo, (int) hash, now, false, false);
+                AddressState state = find(stripe, hi, lo, (int) hash, now, LOOK_UP);
                 if (state != null && state.connections > 0) {
                     state.connections--;
                     state.lastSeen = now;
@@ -303,7 +312,7 @@ public final class ConnectionGuard {
         long hash = hash(hi, lo);
         Stripe stripe = stripes[(int) (hash >>> STRIPE_SHIFT)];
         synchronized (stripe) {
-            AddressState state = find(stripe, hi, lo, (int) hash, now, true, true);
+            AddressState state = find(stripe, hi, lo, (int) hash, now, ADD_ALWAYS);
             boolean wasBanned = isBanned(state, now);
             long millis = duration.toMillis();
             state.banReason = BanReason.OPERATOR;
@@ -331,7 +340,7 @@ public final class ConnectionGuard {
         long hash = hash(hi, lo);
         Stripe stripe = stripes[(int) (hash >>> STRIPE_SHIFT)];
         synchronized (stripe) {
-            AddressState state = find(stripe, hi, lo, (int) hash, now, false, false);
+            AddressState state = find(stripe, hi, lo, (int) hash, now, LOOK_UP);
             if (state == null || !isBanned(state, now)) {
                 return false;
             }
@@ -452,7 +461,7 @@ public final class ConnectionGuard {
         Stripe stripe = stripes[(int) (hash >>> STRIPE_SHIFT)];
         synchronized (stripe) {
             sweepIfDue(stripe, now);
-            AddressState state = find(stripe, hi, lo, (int) hash, now, event != BAN_CHECK, false);
+            AddressState state = find(stripe, hi, lo, (int) hash, now, event == BAN_CHECK ? LOOK_UP : ADD_IF_ROOM);
             if (state == null) {
                 return Verdict.CONTINUE; // not tracked (table full, or nothing to record)
             }
@@ -479,7 +488,8 @@ public final class ConnectionGuard {
         }
         window.add(now, invalid);
         int total = window.total();
-        if (invalid && total >= settings.invalidShareMinimum() && window.invalid() > settings.invalidShareRatio() * total) {
+        if (invalid && total >= settings.invalidShareMinimum()
+                && window.invalid() > settings.invalidShareRatio() * total) {
             impose(state, BanReason.INVALID_SHARES, window.invalid() + " of " + total + " shares invalid within "
                     + settings.invalidShareWindow(), settings.invalidShareBanMillis(), now);
             return Verdict.DISCONNECT;
@@ -496,9 +506,9 @@ public final class ConnectionGuard {
             strikes = state.protocolStrikes = new StrikeWindow(settings.protocolStrikes());
         }
         if (strikes.strike(now, settings.protocolWindowMillis())) {
-            impose(state, BanReason.PROTOCOL_ABUSE, settings.protocolStrikes() + " oversized or unparseable lines within "
-                    + settings.protocolWindow() + " (the last " + (oversized ? "oversized" : "unparseable") + ")",
-                    settings.protocolBanMillis(), now);
+            impose(state, BanReason.PROTOCOL_ABUSE, settings.protocolStrikes()
+                    + " oversized or unparseable lines within " + settings.protocolWindow() + " (the last "
+                    + (oversized ? "oversized" : "unparseable") + ")", settings.protocolBanMillis(), now);
             return Verdict.DISCONNECT;
         }
         return Verdict.CONTINUE;
@@ -604,17 +614,15 @@ public final class ConnectionGuard {
         };
     }
 
-    /**
-     * The entry for a key, made when {@code create} (and the table has room, or room can be made, or
-     * {@code force}); {@code null} otherwise.
-     */
-    private AddressState find(Stripe stripe, long hi, long lo, int hash, long now, boolean create, boolean force) {
+    /** The entry for a key; for an unknown key, a new entry or {@code null} as {@code mode} says. */
+    private AddressState find(Stripe stripe, long hi, long lo, int hash, long now, int mode) {
         stripe.probe.set(hi, lo, hash);
         AddressState state = stripe.map.get(stripe.probe);
-        if (state != null || !create) {
+        if (state != null || mode == LOOK_UP) {
             return state;
         }
-        if (stripe.map.size() >= stripeCapacity && !force && !makeRoom(stripe, now)) {
+        boolean full = stripe.map.size() >= stripeCapacity;
+        if (full && mode != ADD_ALWAYS && (mode == ADD_IF_ROOM || !makeRoom(stripe, now))) {
             return null;
         }
         tracked.incrementAndGet();
@@ -708,7 +716,8 @@ public final class ConnectionGuard {
         lastUntracked = now;
         if (tableFull.compareAndSet(false, true)) {
             log.warn("address table full (" + settings.maxTrackedAddresses() + " addresses, a stripe of them all"
-                    + " connected or banned): admitting new addresses without per-address limits until entries free up");
+                    + " connected or banned): admitting new addresses without per-address limits until entries"
+                    + " free up");
         }
         return Decision.ALLOW;
     }

@@ -22,7 +22,8 @@ import java.util.Objects;
  * <tr><td>connections per address</td><td>256</td></tr>
  * <tr><td>new connections per address</td><td>20 per second, bursts of 50</td></tr>
  * <tr><td>{@code mining.submit} per session</td><td>200 per second, bursts of 400</td></tr>
- * <tr><td>invalid-share ban</td><td>more than 50 % invalid of at least 100 shares within 10 min: banned 10 min</td></tr>
+ * <tr><td>invalid-share ban</td><td>more than 50 % invalid of at least 100 shares within 10 min: banned
+ *     10 min</td></tr>
  * <tr><td>protocol-abuse ban</td><td>5 oversized or unparseable lines within 1 min: banned 10 min</td></tr>
  * <tr><td>authorisation-flood ban</td><td>20 failed authorisations within 1 min: banned 10 min</td></tr>
  * <tr><td>repeat offenders</td><td>each ban twice as long as the one before, up to 24 h, while the last
@@ -470,7 +471,10 @@ public final class GuardSettings {
             return this;
         }
 
-        /** The most addresses remembered at once (default 100,000, about 200 bytes each); 1 to 10<sup>8</sup>. */
+        /**
+         * The most addresses remembered at once (default 100,000; 200 to 400 bytes each, so up to 40 MB);
+         * 1 to 10<sup>8</sup>, rounded up to a multiple of 64.
+         */
         public Builder maxTrackedAddresses(int addresses) {
             this.maxTrackedAddresses = addresses;
             return this;

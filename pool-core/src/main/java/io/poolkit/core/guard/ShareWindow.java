@@ -22,7 +22,7 @@ final class ShareWindow {
 
     void add(long nowMillis, boolean isInvalid) {
         advance(nowMillis);
-        int slot = (int) Math.floorMod(head, BUCKETS);
+        int slot = Math.floorMod(head, BUCKETS);
         if (isInvalid) {
             invalid[slot]++;
             totalInvalid++;
@@ -48,7 +48,7 @@ final class ShareWindow {
         }
         long steps = Math.min(index - head, BUCKETS);
         for (long i = 1; i <= steps; i++) {
-            int slot = (int) Math.floorMod(head + i, BUCKETS);
+            int slot = Math.floorMod(head + i, BUCKETS);
             totalValid -= valid[slot];
             totalInvalid -= invalid[slot];
             valid[slot] = 0;

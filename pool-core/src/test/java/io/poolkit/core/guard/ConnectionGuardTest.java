@@ -518,6 +518,12 @@ class ConnectionGuardTest {
         assertTrue(stats.trackedAddresses() <= 64, "tracked " + stats.trackedAddresses());
         assertEquals(1000 - stats.trackedAddresses(), stats.untrackedConnections());
         assertEquals(1, log.matching("WARN address table full").size(), log.lines().toString());
+        int trackedBefore = stats.trackedAddresses();
+        for (int i = 0; i < 1000; i++) {
+            InetAddress address = ip("10.1." + (i >> 8) + "." + (i & 0xFF));
+            assertSame(Verdict.CONTINUE, guard.onShare(address, ShareOutcome.rejected(RejectReason.DUPLICATE)));
+        }
+        assertEquals(trackedBefore, guard.stats().trackedAddresses(), "reports do not push connected entries out");
         for (int i = 0; i < 1000; i++) {
             guard.onDisconnect(ip("10.1." + (i >> 8) + "." + (i & 0xFF)));
         }

@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A line longer than the limit (default {@value #DEFAULT_MAX_LINE_LENGTH} bytes, terminator not
  * counted) is a misbehaving or hostile peer: the decoder logs one warning naming the remote address and
- * the size, drops everything it holds, and closes the connection. It does not wait for the end of the
- * line, so a peer that never sends a newline costs at most the limit.
+ * the size, drops everything it holds, fires a {@link LineTooLong} user event down the pipeline (so a
+ * later handler can count the abuse against the peer), and closes the connection. It does not wait for the
+ * end of the line, so a peer that never sends a newline costs at most the limit.
  *
  * <pre>{@code
  * pipeline.addLast(new StratumFrameDecoder(), decoder, handler); // decoder: a shared StratumDecoder
@@ -92,6 +93,16 @@ public final class StratumFrameDecoder extends ByteToMessageDecoder {
         in.skipBytes(in.readableBytes());
         LOG.warn("closing {}: a line of {}{} bytes exceeds the limit of {} bytes",
                 ctx.channel().remoteAddress(), complete ? "" : "at least ", size, maxLineLength);
+        ctx.fireUserEventTriggered(new LineTooLong(size, complete, maxLineLength));
         ctx.close();
     }
+
+    /**
+     * The user event fired just before the decoder closes a connection for a line over the limit.
+     *
+     * @param length   the line's length in bytes, or what had arrived of it when it was cut off
+     * @param complete whether the line's end had arrived ({@code false}: at least {@code length} bytes)
+     * @param limit    the decoder's line limit
+     */
+    public record LineTooLong(int length, boolean complete, int limit) {}
 }

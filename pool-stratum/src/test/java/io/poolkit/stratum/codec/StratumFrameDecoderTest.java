@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -16,8 +17,10 @@ import io.poolkit.stratum.testing.LeakTracking;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -91,6 +94,30 @@ class StratumFrameDecoderTest {
         assertEquals(0, second.refCnt());
         assertNull(channel.readInbound());
         channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void tellsTheHandlersAfterItOfTheLongLineBeforeClosing() {
+        List<Object> events = new ArrayList<>();
+        List<Boolean> openWhenTold = new ArrayList<>();
+        Supplier<ChannelInboundHandlerAdapter> listener = () -> new ChannelInboundHandlerAdapter() {
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+                events.add(event);
+                openWhenTold.add(ctx.channel().isOpen());
+            }
+        };
+        EmbeddedChannel complete = new EmbeddedChannel(new StratumFrameDecoder(LIMIT), listener.get());
+        complete.writeInbound(ascii("q".repeat(LIMIT + 7) + "\n"));
+        EmbeddedChannel cut = new EmbeddedChannel(new StratumFrameDecoder(LIMIT), listener.get());
+        cut.writeInbound(ascii("q".repeat(LIMIT + 2)));
+        assertEquals(List.of(new StratumFrameDecoder.LineTooLong(LIMIT + 7, true, LIMIT),
+                new StratumFrameDecoder.LineTooLong(LIMIT + 2, false, LIMIT)), events);
+        assertEquals(List.of(true, true), openWhenTold, "told before the close");
+        assertFalse(complete.isOpen());
+        assertFalse(cut.isOpen());
+        complete.finishAndReleaseAll();
+        cut.finishAndReleaseAll();
     }
 
     @Test

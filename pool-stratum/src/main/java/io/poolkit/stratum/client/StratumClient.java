@@ -16,6 +16,8 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.collection.LongObjectHashMap;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -76,6 +78,9 @@ import org.slf4j.LoggerFactory;
  * each client makes (and on {@link #close()} shuts down) a private one-thread group: fine for a test,
  * wasteful for many clients.
  *
+ * <p><b>TLS.</b> With {@link Builder#sslContext} the client speaks TLS ({@code stratum+ssl}); {@link #connect()}
+ * completes once the handshake is done, and fails when it fails (an untrusted or mismatched certificate).
+ *
  * <p><b>Failures.</b> Request futures complete exceptionally with {@link StratumClientException} when
  * the client is not connected or the connection drops before the reply, and with
  * {@link TimeoutException} when no reply comes within the request timeout. A pool's error reply is not
@@ -97,6 +102,8 @@ public final class StratumClient {
     private final long requestTimeoutNanos;
     private final int maxLineLength;
     private final Listener listener;
+    /** TLS, or null for plain TCP. */
+    private final SslContext sslContext;
     private final AtomicBoolean connectCalled = new AtomicBoolean();
 
     private volatile Channel channel;
@@ -119,6 +126,7 @@ public final class StratumClient {
         this.requestTimeoutNanos = b.requestTimeout.toNanos();
         this.maxLineLength = b.maxLineLength;
         this.listener = b.listener;
+        this.sslContext = b.sslContext;
     }
 
     public static Builder builder() {
@@ -153,6 +161,9 @@ public final class StratumClient {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (sslContext != null) {
+                            ch.pipeline().addLast(sslContext.newHandler(ch.alloc(), host, port));
+                        }
                         ch.pipeline().addLast(new StratumFrameDecoder(maxLineLength), DECODER, ENCODER, new Inbound());
                     }
                 });
@@ -161,7 +172,17 @@ public final class StratumClient {
                 : bootstrap.connect(remote, new InetSocketAddress(localAddress, 0));
         channel = future.channel();
         future.addListener(f -> {
-            if (f.isSuccess()) {
+            if (f.isSuccess() && sslContext != null) {
+                channel.pipeline().get(SslHandler.class).handshakeFuture().addListener(h -> {
+                    if (h.isSuccess()) {
+                        connected.complete(this);
+                    } else {
+                        connected.completeExceptionally(new StratumClientException("TLS handshake with " + remote
+                                + " failed: " + h.cause().getMessage(), h.cause()));
+                        close();
+                    }
+                });
+            } else if (f.isSuccess()) {
                 connected.complete(this);
             } else {
                 connected.completeExceptionally(new StratumClientException("cannot connect to " + remote
@@ -598,6 +619,7 @@ public final class StratumClient {
         private Duration requestTimeout = Duration.ofSeconds(30);
         private int maxLineLength = StratumFrameDecoder.DEFAULT_MAX_LINE_LENGTH;
         private Listener listener = new Listener() {};
+        private SslContext sslContext;
 
         private Builder() {}
 
@@ -646,6 +668,18 @@ public final class StratumClient {
 
         public Builder listener(Listener listener) {
             this.listener = listener;
+            return this;
+        }
+
+        /**
+         * Speaks TLS with this client context, e.g. {@code SslContextBuilder.forClient().trustManager(poolCert).build()};
+         * the pool's certificate is checked against {@code host}. Default: plain TCP.
+         */
+        public Builder sslContext(SslContext sslContext) {
+            if (sslContext != null && !sslContext.isClient()) {
+                throw new IllegalArgumentException("sslContext must be a client context");
+            }
+            this.sslContext = sslContext;
             return this;
         }
 

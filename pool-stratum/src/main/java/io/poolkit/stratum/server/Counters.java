@@ -1,5 +1,6 @@
 package io.poolkit.stratum.server;
 
+import io.poolkit.core.guard.GuardStats;
 import io.poolkit.core.share.RejectReason;
 import java.util.EnumMap;
 import java.util.Map;
@@ -19,6 +20,13 @@ final class Counters {
     final LongAdder protocolErrors = new LongAdder();
     final LongAdder sessionsTimedOut = new LongAdder();
     final LongAdder authorizationsDenied = new LongAdder();
+    final LongAdder connectionsRefused = new LongAdder();
+    final LongAdder sessionsBanned = new LongAdder();
+    final LongAdder sessionsClosedSlow = new LongAdder();
+    final LongAdder oversizedLines = new LongAdder();
+    final LongAdder notifiesSkipped = new LongAdder();
+    final LongAdder readsPaused = new LongAdder();
+    final LongAdder internalErrors = new LongAdder();
     private final LongAdder[] rejected = new LongAdder[RejectReason.values().length];
 
     Counters() {
@@ -31,7 +39,7 @@ final class Counters {
         rejected[reason.ordinal()].increment();
     }
 
-    StratumServerStats snapshot() {
+    StratumServerStats snapshot(GuardStats guard) {
         Map<RejectReason, Long> byReason = new EnumMap<>(RejectReason.class);
         for (RejectReason reason : RejectReason.values()) {
             long count = rejected[reason.ordinal()].sum();
@@ -42,6 +50,7 @@ final class Counters {
         return new StratumServerStats(connectionsOpen.sum(), connectionsTotal.sum(), sessionsSubscribed.sum(),
                 sessionsAuthorized.sum(), sharesAccepted.sum(), byReason, blocksFound.sum(), blocksAccepted.sum(),
                 blocksRejected.sum(), jobsPublished.sum(), protocolErrors.sum(), authorizationsDenied.sum(),
-                sessionsTimedOut.sum());
+                sessionsTimedOut.sum(), connectionsRefused.sum(), sessionsBanned.sum(), sessionsClosedSlow.sum(),
+                oversizedLines.sum(), notifiesSkipped.sum(), readsPaused.sum(), internalErrors.sum(), guard);
     }
 }

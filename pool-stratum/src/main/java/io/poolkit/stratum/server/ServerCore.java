@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
 import io.poolkit.core.chain.Target;
 import io.poolkit.core.guard.Authorizer;
+import io.poolkit.core.guard.ConnectionGuard;
 import io.poolkit.core.job.BlockVerdict;
 import io.poolkit.core.job.Job;
 import io.poolkit.core.share.FoundBlock;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -29,7 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What every session of one server shares: the settings, the authorizer, validator and sinks, the
- * extranonce allocator, the counters, and the per-event-loop states. Publishes jobs to the loops.
+ * extranonce allocator, the connection guard, the counters, and the per-event-loop states. Publishes jobs
+ * to the loops, and keeps the count of shares waiting for their sinks within the server's bound.
  *
  * <p>Thread-safe.
  */
@@ -55,9 +58,21 @@ final class ServerCore {
     final String serverVersion;
     /** Vardiff settings, or null for fixed difficulties. */
     final VardiffSettings vardiff;
+    /** Never null: a disabled guard when the server has none. */
+    final ConnectionGuard guard;
+    /** Share replies one session may have waiting (for sinks, or behind those that are) before it is not read. */
+    final int maxPendingShares;
+    /** Shares the whole server may have waiting for their sinks before sessions adding more are not read. */
+    final int maxSharesInFlight;
+    /** How long a session may leave its outbound buffer above the high-water mark before it is closed. */
+    final long unwritableTimeoutMillis;
+    /** How long a PROXY protocol listener waits for a connection's header. */
+    final long proxyHeaderTimeoutMillis;
     final Counters counters = new Counters();
     /** Shares whose sinks have not answered yet. */
     final AtomicInteger inFlight = new AtomicInteger();
+    /** Whether some session stopped being read because {@link #inFlight} passed {@link #maxSharesInFlight}. */
+    final AtomicBoolean sharesPaused = new AtomicBoolean();
     private final ByteBufAllocator alloc;
     private volatile int versionRollingMask;
     private volatile Job latestJob;
@@ -83,7 +98,15 @@ final class ServerCore {
         this.vardiff = settings.vardiff;
         this.versionRollingMask = settings.versionRollingMask;
         this.alloc = settings.alloc;
+        this.guard = settings.guard;
+        this.maxPendingShares = settings.maxPendingShares;
+        this.maxSharesInFlight = settings.maxSharesInFlight;
+        this.unwritableTimeoutMillis = settings.unwritableTimeoutMillis;
+        this.proxyHeaderTimeoutMillis = Math.min(settings.subscribeTimeoutMillis, PROXY_HEADER_TIMEOUT_MILLIS);
     }
+
+    /** The longest a PROXY protocol header may take (shorter when the subscribe timeout is). */
+    static final long PROXY_HEADER_TIMEOUT_MILLIS = 10_000;
 
     /** The settings a {@link ServerCore} is made from; {@link StratumServer.Builder} fills and checks them. */
     static final class Settings {
@@ -102,6 +125,10 @@ final class ServerCore {
         VardiffSettings vardiff;
         int versionRollingMask;
         ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
+        ConnectionGuard guard;
+        int maxPendingShares;
+        int maxSharesInFlight;
+        long unwritableTimeoutMillis;
     }
 
     // ------------------------------------------------------------------------------------------- loops
@@ -194,6 +221,11 @@ final class ServerCore {
     }
 
     static MiningNotify notifyOf(Job job) {
+        return notifyOf(job, job.cleanJobs());
+    }
+
+    /** The job's notify with {@code cleanJobs} as given (a session that missed a clean job gets it clean). */
+    static MiningNotify notifyOf(Job job, boolean cleanJobs) {
         return MiningNotify.builder()
                 .jobId(job.id())
                 .prevHashStratumHex(job.prevHashStratumHex())
@@ -203,7 +235,7 @@ final class ServerCore {
                 .version(job.version())
                 .nbits(job.bits())
                 .ntime((int) job.nTime())
-                .cleanJobs(job.cleanJobs())
+                .cleanJobs(cleanJobs)
                 .build();
     }
 
@@ -216,6 +248,31 @@ final class ServerCore {
     }
 
     // ------------------------------------------------------------------------------------------ shares
+
+    /**
+     * A share waiting for its sinks: true when the server now has more waiting than its bound, so the
+     * session that sent it should stop being read (see {@link #shareSettled}).
+     */
+    boolean shareWaiting() {
+        return inFlight.incrementAndGet() > maxSharesInFlight;
+    }
+
+    /** The sinks answered a waiting share; below the resume mark, sessions stopped for the bound are read again. */
+    void shareSettled() {
+        int waiting = inFlight.decrementAndGet();
+        if (waiting <= resumeMark() && sharesPaused.get() && sharesPaused.compareAndSet(true, false)) {
+            onEveryLoop(loop -> {
+                for (int i = loop.sessionCount() - 1; i >= 0; i--) {
+                    loop.session(i).resumeReading(SessionOutput.PAUSED_FOR_SERVER_SHARES);
+                }
+            });
+        }
+    }
+
+    /** Sessions stopped for the server's bound are read again once fewer than this many shares wait. */
+    int resumeMark() {
+        return maxSharesInFlight - maxSharesInFlight / 4;
+    }
 
     /** Hands {@code share} to every sink; the future completes when all have it, or fails when one fails. */
     CompletableFuture<Void> record(Share share) {

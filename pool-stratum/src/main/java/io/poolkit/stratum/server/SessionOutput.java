@@ -12,6 +12,10 @@ import io.poolkit.stratum.codec.StratumValue;
  * itself at the end of every read. Not thread-safe: called on the session's event loop only.
  */
 interface SessionOutput {
+    /** A reason to stop reading: the session has {@code maxPendingShares} replies waiting. */
+    int PAUSED_FOR_SESSION_SHARES = 1;
+    /** A reason to stop reading: the server has more than {@code maxSharesInFlight} shares waiting for sinks. */
+    int PAUSED_FOR_SERVER_SHARES = 2;
 
     /** {@code {"id":<id>,"result":true,"error":null}}. */
     void replyTrue(StratumId id);
@@ -45,4 +49,10 @@ interface SessionOutput {
 
     /** Flushes what is queued, then closes the connection. */
     void close(String reason);
+
+    /** Stops reading from the miner (lines already received are still handled) until resumed for every reason. */
+    void pauseReading(int reason);
+
+    /** Takes back one reason to stop reading; reading resumes when none is left. */
+    void resumeReading(int reason);
 }

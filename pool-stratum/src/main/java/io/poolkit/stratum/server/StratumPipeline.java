@@ -2,38 +2,62 @@ package io.poolkit.stratum.server;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.AttributeKey;
+import io.poolkit.core.guard.Decision;
 import io.poolkit.stratum.codec.StratumDecoder;
 import io.poolkit.stratum.codec.StratumFrameDecoder;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Builds each accepted connection's pipeline, in stages with a slot for what later layers add:
+ * Builds each accepted connection's pipeline, in stages:
  *
  * <pre>
- *   admission check (refuse before any handler is made: bans, connection caps)
- *   transport handlers  (TLS: SslHandler; PROXY protocol: HAProxyMessageDecoder + its reader)
- *   "framer"            StratumFrameDecoder (per channel, line limit)
- *   "decoder"           StratumDecoder (shared)
- *   message handlers    (guards on decoded messages: rate limits, abuse counters)
- *   "session"           SessionHandler → StratumSession
+ *   at accept, on the acceptor thread, before the connection is given to a worker loop:
+ *     a PROXY listener's trusted-proxy check; the admission check and the ConnectionGuard (for a PROXY
+ *     listener these two wait for the header, so they see the real client)
+ *   "proxy-decoder", "proxy"   HAProxyMessageDecoder + ProxyHeaderHandler (PROXY listeners)
+ *   "tls"                      SslHandler (TLS listeners)
+ *   transport handlers         (package-private seam)
+ *   "framer"                   StratumFrameDecoder (per channel, line limit)
+ *   "decoder"                  StratumDecoder (shared)
+ *   message handlers           (package-private seam)
+ *   "session"                  SessionHandler → StratumSession
  * </pre>
  *
- * <p>Stages are fixed when the server is built; the pipeline of every connection is made from them.
- * Thread-safe once built.
+ * <p>A connection the accept-time checks refuse is closed at once, without being registered or given a
+ * pipeline, and counted in {@code connectionsRefused}. One the guard allows is reported to
+ * {@link io.poolkit.core.guard.ConnectionGuard#onDisconnect} when it closes. Stages are fixed when the server
+ * is built. Thread-safe once built.
  */
 final class StratumPipeline {
+    static final String PROXY_DECODER = "proxy-decoder";
+    static final String PROXY = "proxy";
+    static final String TLS = "tls";
     static final String FRAMER = "framer";
     static final String DECODER = "decoder";
     static final String SESSION = "session";
 
+    private static final Logger LOG = LoggerFactory.getLogger(StratumPipeline.class);
     private static final StratumDecoder SHARED_DECODER = new StratumDecoder();
+    /** The address the guard counted this connection under, for its disconnect. */
+    private static final AttributeKey<InetAddress> GUARDED = AttributeKey.valueOf(StratumPipeline.class, "guarded");
+    private static final RareLog UNTRUSTED_LOG = new RareLog();
+    private static final RareLog REFUSED_LOG = new RareLog();
 
     /** A named handler made per connection (or one {@code @Sharable} instance returned every time). */
     record Stage(String name, Function<Channel, ChannelHandler> factory) {
@@ -41,6 +65,11 @@ final class StratumPipeline {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(factory, "factory");
         }
+    }
+
+    /** One listener's transport: TLS (or null), PROXY protocol, and the proxies trusted to send headers. */
+    record Transport(SslContext ssl, boolean proxyProtocol, AddressRanges trustedProxies, String description) {
+        static final Transport PLAIN = new Transport(null, false, AddressRanges.parse(List.of()), "stratum+tcp");
     }
 
     private final ServerCore core;
@@ -63,32 +92,141 @@ final class StratumPipeline {
         return new StratumPipeline(core, maxLineLength, address -> true, List.of(), List.of());
     }
 
-    /** Adds the stages to {@code channel}'s pipeline; closes it instead when admission refuses it. */
-    void initialize(Channel channel) {
-        if (!admission.test(channel.remoteAddress())) {
-            channel.close();
-            return;
+    /**
+     * The child handler of a plain listener without accept-time checks, for {@code EmbeddedChannel}s in
+     * tests (the accept-time checks live in {@link #acceptFilter}).
+     */
+    ChannelInitializer<Channel> initializer() {
+        return initializer(Transport.PLAIN);
+    }
+
+    /** The child handler for a listener of {@code transport}. */
+    ChannelInitializer<Channel> initializer(Transport listener) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel channel) {
+                initialize(channel, listener);
+            }
+        };
+    }
+
+    /** The handler for a listener's server channel that checks each accepted connection on the acceptor thread. */
+    ChannelHandler acceptFilter(Transport listener) {
+        return new AcceptFilter(listener);
+    }
+
+    private void initialize(Channel channel, Transport listener) {
+        InetAddress guarded = channel.attr(GUARDED).get();
+        if (guarded != null) {
+            channel.closeFuture().addListener(f -> core.guard.onDisconnect(guarded));
         }
         ChannelPipeline pipeline = channel.pipeline();
+        if (listener.proxyProtocol()) {
+            pipeline.addLast(PROXY_DECODER, new HAProxyMessageDecoder());
+            pipeline.addLast(PROXY, new ProxyHeaderHandler(this, core));
+        }
+        if (listener.ssl() != null) {
+            pipeline.addLast(TLS, listener.ssl().newHandler(channel.alloc()));
+        }
         for (Stage stage : transport) {
             pipeline.addLast(stage.name(), stage.factory().apply(channel));
         }
+        if (!listener.proxyProtocol()) {
+            addStratumStages(pipeline, null);
+        }
+    }
+
+    /** Adds the framer, the decoder, the message handlers and the session for a miner at {@code peer}. */
+    void addStratumStages(ChannelPipeline pipeline, InetSocketAddress peer) {
+        Channel channel = pipeline.channel();
         pipeline.addLast(FRAMER, new StratumFrameDecoder(maxLineLength));
         pipeline.addLast(DECODER, SHARED_DECODER);
         for (Stage stage : messageHandlers) {
             pipeline.addLast(stage.name(), stage.factory().apply(channel));
         }
-        pipeline.addLast(SESSION, new SessionHandler(core));
+        pipeline.addLast(SESSION, new SessionHandler(core, peer));
     }
 
-    /** The child handler for a server bootstrap (and for {@code EmbeddedChannel}s in tests). */
-    ChannelInitializer<Channel> initializer() {
-        return new ChannelInitializer<>() {
-            @Override
-            protected void initChannel(Channel channel) {
-                initialize(channel);
+    /**
+     * The admission check and the guard for a new connection from {@code peer}: true when it may proceed (the
+     * guard then counts it until {@link #guarded} reports its close); false when refused (counted).
+     */
+    boolean admit(SocketAddress peer) {
+        if (!admission.test(peer)) {
+            refused(peer, "refused by the admission check");
+            return false;
+        }
+        if (peer instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            Decision decision = core.guard.onConnect(inet.getAddress());
+            if (decision instanceof Decision.Refused refusal) {
+                // The guard logs its own refusals, once per state change.
+                core.counters.connectionsRefused.increment();
+                LOG.debug("refused {}: {}", peer, refusal.reason());
+                return false;
             }
-        };
+        }
+        return true;
+    }
+
+    /** After {@link #admit} allowed {@code peer} on a registered channel: the guard hears of its close. */
+    void guarded(Channel channel, SocketAddress peer) {
+        if (peer instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            InetAddress address = inet.getAddress();
+            channel.closeFuture().addListener(f -> core.guard.onDisconnect(address));
+        }
+    }
+
+    void refused(SocketAddress peer, String why) {
+        core.counters.connectionsRefused.increment();
+        if (REFUSED_LOG.due(core.clock.millis())) {
+            LOG.info("refused a connection from {}: {} (counted in connectionsRefused; logged at most once a minute)",
+                    peer, why);
+        } else {
+            LOG.debug("refused a connection from {}: {}", peer, why);
+        }
+    }
+
+    /**
+     * On a listener's server channel, sees each accepted connection before it is registered with a worker
+     * loop: a refused one is closed there and then, costing no pipeline, no registration and no session.
+     */
+    @ChannelHandler.Sharable
+    private final class AcceptFilter extends ChannelInboundHandlerAdapter {
+        private final Transport listener;
+
+        AcceptFilter(Transport listener) {
+            this.listener = listener;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (!(msg instanceof Channel child)) {
+                ctx.fireChannelRead(msg);
+                return;
+            }
+            SocketAddress remote = child.remoteAddress();
+            if (!listener.trustedProxies().isEmpty() && !(remote instanceof InetSocketAddress inet
+                    && inet.getAddress() != null && listener.trustedProxies().contains(inet.getAddress()))) {
+                core.counters.connectionsRefused.increment();
+                if (UNTRUSTED_LOG.due(core.clock.millis())) {
+                    LOG.warn("closed a connection to the PROXY listener {} from {}, which is not a trusted proxy"
+                            + " (counted in connectionsRefused; logged at most once a minute)", listener.description(),
+                            remote);
+                }
+                child.unsafe().closeForcibly();
+                return;
+            }
+            if (!listener.proxyProtocol()) {
+                if (!admit(remote)) {
+                    child.unsafe().closeForcibly();
+                    return;
+                }
+                if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
+                    child.attr(GUARDED).set(inet.getAddress()); // its close is reported once it has a loop
+                }
+            }
+            ctx.fireChannelRead(child);
+        }
     }
 
     /** Mutable lists of stages, for the server builder. */

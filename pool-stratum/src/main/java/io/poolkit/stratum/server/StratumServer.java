@@ -9,16 +9,20 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.poolkit.core.chain.Network;
 import io.poolkit.core.guard.AddressAuthorizer;
 import io.poolkit.core.guard.Authorizer;
+import io.poolkit.core.guard.ConnectionGuard;
+import io.poolkit.core.guard.GuardSettings;
 import io.poolkit.core.job.Job;
 import io.poolkit.core.job.JobListener;
 import io.poolkit.core.share.ShareSink;
@@ -29,6 +33,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,6 +75,22 @@ import org.slf4j.LoggerFactory;
  * difficulty changed. Difficulty changes (vardiff, {@code mining.suggest_difficulty}) apply from the next
  * job; shares for earlier jobs count at the easier of the old and new targets.
  *
+ * <p><b>Listeners.</b> The builder's {@link Builder#host}, {@link Builder#port}, {@link Builder#tls} and
+ * {@link Builder#proxyProtocol} describe the first listener; {@link Builder#listener} adds more (a TLS port
+ * next to a plain one, a PROXY protocol port for a load balancer). All share the sessions, jobs, guard and
+ * event loops.
+ *
+ * <p><b>Abuse.</b> A {@link ConnectionGuard} (by default one with {@link GuardSettings#defaults()}) caps
+ * connections overall and per address, limits how fast an address connects and how fast a session submits,
+ * and bans addresses that send mostly invalid shares, unreadable or oversized lines, or failed
+ * authorisations. A refused connection is closed on the acceptor thread before it costs a pipeline; a
+ * banned session is closed after its reply. Lines are limited to {@link Builder#maxLineLength}; a client
+ * that stops reading stops being read, gets no jobs (only the newest when it reads again) and is closed
+ * after {@link Builder#unwritableTimeout}; a session with {@link Builder#maxPendingShares} share replies
+ * waiting for the sinks, or a server with {@link Builder#maxSharesInFlight}, stops reading the sessions that
+ * add more until they drain, so a share flood is slowed down, never dropped and never grows the heap
+ * without bound.
+ *
  * <p>Thread-safe: every public method may be called from any thread.
  */
 public final class StratumServer implements JobListener, AutoCloseable {
@@ -77,25 +98,47 @@ public final class StratumServer implements JobListener, AutoCloseable {
 
     /** The version-rolling bits BIP 320 leaves to miners. */
     public static final int DEFAULT_VERSION_ROLLING_MASK = 0x1fffe000;
+    /** Default outbound bytes per connection below which it is writable again: 32 KiB. */
+    public static final int DEFAULT_LOW_WATER_MARK = 32 * 1024;
+    /** Default outbound bytes per connection above which it counts as not reading: 64 KiB. */
+    public static final int DEFAULT_HIGH_WATER_MARK = 64 * 1024;
+    /** Default time a connection may stay above the high-water mark before it is closed. */
+    public static final Duration DEFAULT_UNWRITABLE_TIMEOUT = Duration.ofSeconds(20);
+    /** Default share replies one connection may have waiting before it is not read. */
+    public static final int DEFAULT_MAX_PENDING_SHARES = 64;
+    /** Default shares the server may have waiting for its sinks before connections adding more are not read. */
+    public static final int DEFAULT_MAX_SHARES_IN_FLIGHT = 65_536;
+
+    /** How often the guard's whole table is looked through (it also sweeps itself as it is used). */
+    private static final long GUARD_SWEEP_MILLIS = 10_000;
 
     private final ServerCore core;
     private final StratumPipeline pipeline;
-    private final InetSocketAddress bindAddress;
+    private final List<Bound> listeners;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
     private final boolean ownsGroups;
     private final long sweepPeriodMillis;
+    private final WriteBufferWaterMark waterMark;
+    /** The child channels' allocator, set by tests; null for Netty's default. */
+    private final io.netty.buffer.ByteBufAllocator childAllocator;
 
     private final Object lock = new Object();
-    private Channel serverChannel;
+    private final List<Channel> serverChannels = new ArrayList<>();
+    private io.netty.util.concurrent.ScheduledFuture<?> guardSweep;
     private boolean started;
     private CompletableFuture<Void> stopped;
 
-    private StratumServer(Builder b, ServerCore.Settings settings) {
+    /** A listener's address and transport, resolved at build time. */
+    private record Bound(InetSocketAddress address, StratumPipeline.Transport transport) {}
+
+    private StratumServer(Builder b, ServerCore.Settings settings, List<Bound> listeners) {
         this.core = new ServerCore(settings);
         this.pipeline = new StratumPipeline(core, b.maxLineLength, b.stages.admission, b.stages.transport,
                 b.stages.messageHandlers);
-        this.bindAddress = b.bindAddress;
+        this.listeners = List.copyOf(listeners);
+        this.waterMark = new WriteBufferWaterMark(b.lowWaterMark, b.highWaterMark);
+        this.childAllocator = b.childAllocator;
         this.ownsGroups = b.bossGroup == null;
         if (ownsGroups) {
             boolean epoll = Epoll.isAvailable();
@@ -107,7 +150,8 @@ public final class StratumServer implements JobListener, AutoCloseable {
             this.bossGroup = b.bossGroup;
             this.workerGroup = b.workerGroup;
         }
-        long shortest = Math.min(settings.subscribeTimeoutMillis, settings.idleTimeoutMillis);
+        long shortest = Math.min(Math.min(settings.subscribeTimeoutMillis, settings.idleTimeoutMillis),
+                settings.unwritableTimeoutMillis);
         this.sweepPeriodMillis = Math.max(20, Math.min(1000, shortest / 4));
     }
 
@@ -116,9 +160,9 @@ public final class StratumServer implements JobListener, AutoCloseable {
     }
 
     /**
-     * Binds and starts accepting miners; returns once listening.
+     * Binds every listener and starts accepting miners; returns once listening.
      *
-     * @throws StratumServerException when the address cannot be bound (e.g. the port is taken)
+     * @throws StratumServerException when an address cannot be bound (e.g. the port is taken)
      * @throws IllegalStateException  when called twice or after {@link #stop}
      */
     public StratumServer start() {
@@ -134,40 +178,75 @@ public final class StratumServer implements JobListener, AutoCloseable {
             loop.sweep = executor.scheduleAtFixedRate(() -> core.sweep(loop), sweepPeriodMillis, sweepPeriodMillis,
                     TimeUnit.MILLISECONDS);
         }
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(bossGroup, workerGroup)
-                .channel(serverChannelFor(workerGroup))
-                .option(ChannelOption.SO_BACKLOG, 4096)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childHandler(pipeline.initializer());
-        ChannelFuture bound = bootstrap.bind(bindAddress).awaitUninterruptibly();
-        if (!bound.isSuccess()) {
-            Throwable cause = bound.cause();
-            stop(Duration.ZERO).join();
-            throw new StratumServerException("cannot listen on " + describe(bindAddress) + ": "
-                    + (cause == null ? "unknown error" : cause.getMessage()), cause);
+        for (Bound listener : listeners) {
+            ServerBootstrap bootstrap = new ServerBootstrap()
+                    .group(bossGroup, workerGroup)
+                    .channel(serverChannelFor(workerGroup))
+                    .option(ChannelOption.SO_BACKLOG, 4096)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .handler(pipeline.acceptFilter(listener.transport()))
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.SO_KEEPALIVE, true)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
+                    .childHandler(pipeline.initializer(listener.transport()));
+            if (childAllocator != null) {
+                bootstrap.childOption(ChannelOption.ALLOCATOR, childAllocator);
+            }
+            ChannelFuture bound = bootstrap.bind(listener.address()).awaitUninterruptibly();
+            if (!bound.isSuccess()) {
+                Throwable cause = bound.cause();
+                stop(Duration.ZERO).join();
+                throw new StratumServerException("cannot listen on " + describe(listener.address()) + " ("
+                        + listener.transport().description() + "): "
+                        + (cause == null ? "unknown error" : cause.getMessage()), cause);
+            }
+            synchronized (lock) {
+                serverChannels.add(bound.channel());
+            }
+            LOG.info("Stratum server listening on {} ({}, {}, {} worker loops)", bound.channel().localAddress(),
+                    listener.transport().description(),
+                    bound.channel() instanceof EpollServerSocketChannel ? "epoll" : "nio", core.loops().size());
         }
+        EventExecutor timer = bossGroup.next();
         synchronized (lock) {
-            serverChannel = bound.channel();
+            guardSweep = timer.scheduleAtFixedRate(core.guard::sweep, GUARD_SWEEP_MILLIS, GUARD_SWEEP_MILLIS,
+                    TimeUnit.MILLISECONDS);
         }
-        LOG.info("Stratum server listening on {} ({}, {} worker loops)", serverChannel.localAddress(),
-                serverChannel instanceof EpollServerSocketChannel ? "epoll" : "nio", core.loops().size());
         return this;
     }
 
-    /** The port listened on (the one the system chose when built with port 0); -1 before {@link #start()}. */
+    /**
+     * The port of the first listener (the one the system chose when built with port 0); -1 before
+     * {@link #start()}.
+     */
     public int port() {
         InetSocketAddress address = localAddress();
         return address == null ? -1 : address.getPort();
     }
 
-    /** The address listened on; null before {@link #start()}. */
+    /** The address of the first listener; null before {@link #start()}. */
     public InetSocketAddress localAddress() {
+        List<InetSocketAddress> all = localAddresses();
+        return all.isEmpty() ? null : all.get(0);
+    }
+
+    /** The addresses listened on, in the order the listeners were configured; empty before {@link #start()}. */
+    public List<InetSocketAddress> localAddresses() {
         synchronized (lock) {
-            return serverChannel == null ? null : (InetSocketAddress) serverChannel.localAddress();
+            List<InetSocketAddress> out = new ArrayList<>(serverChannels.size());
+            for (Channel channel : serverChannels) {
+                out.add((InetSocketAddress) channel.localAddress());
+            }
+            return List.copyOf(out);
         }
+    }
+
+    /**
+     * The connection guard: for operators to {@link ConnectionGuard#ban ban}, {@link ConnectionGuard#unban
+     * unban} and {@link ConnectionGuard#bans list bans}; its counters are also in {@link #stats()}.
+     */
+    public ConnectionGuard guard() {
+        return core.guard;
     }
 
     /**
@@ -230,9 +309,9 @@ public final class StratumServer implements JobListener, AutoCloseable {
         return core.versionRollingMask();
     }
 
-    /** A snapshot of the counters. */
+    /** A snapshot of the counters, the guard's included. */
     public StratumServerStats stats() {
-        return core.counters.snapshot();
+        return core.counters.snapshot(core.guard.stats());
     }
 
     /**
@@ -243,21 +322,25 @@ public final class StratumServer implements JobListener, AutoCloseable {
      */
     public CompletableFuture<Void> stop(Duration drain) {
         Objects.requireNonNull(drain, "drain");
-        Channel listening;
+        List<Channel> listening;
         synchronized (lock) {
             if (stopped != null) {
                 return stopped;
             }
             stopped = new CompletableFuture<>();
-            listening = serverChannel;
+            listening = List.copyOf(serverChannels);
+            if (guardSweep != null) {
+                guardSweep.cancel(false);
+            }
         }
         CompletableFuture<Void> result = stopped;
-        CompletableFuture<Void> unbound = new CompletableFuture<>();
-        if (listening == null) {
-            unbound.complete(null);
-        } else {
-            listening.close().addListener(f -> unbound.complete(null));
+        List<CompletableFuture<Void>> closes = new ArrayList<>();
+        for (Channel channel : listening) {
+            CompletableFuture<Void> closed = new CompletableFuture<>();
+            channel.close().addListener(f -> closed.complete(null));
+            closes.add(closed);
         }
+        CompletableFuture<Void> unbound = CompletableFuture.allOf(closes.toArray(new CompletableFuture<?>[0]));
         long deadline = System.nanoTime() + drain.toNanos();
         unbound.thenCompose(ignored -> core.onEveryLoop(loop -> {
                     if (loop.sweep != null) {
@@ -352,9 +435,21 @@ public final class StratumServer implements JobListener, AutoCloseable {
      * (for the default {@link AddressAuthorizer}) or an {@link Authorizer}. Not thread-safe.
      */
     public static final class Builder {
-        private InetSocketAddress bindAddress;
         private String host = "0.0.0.0";
         private int port = 3333;
+        private Path certChain;
+        private Path privateKey;
+        private String keyPassword;
+        private boolean proxyProtocol;
+        private String[] trustedProxies = new String[0];
+        private final List<StratumListener> moreListeners = new ArrayList<>();
+        private ConnectionGuard guard;
+        private int lowWaterMark = DEFAULT_LOW_WATER_MARK;
+        private int highWaterMark = DEFAULT_HIGH_WATER_MARK;
+        private Duration unwritableTimeout = DEFAULT_UNWRITABLE_TIMEOUT;
+        private int maxPendingShares = DEFAULT_MAX_PENDING_SHARES;
+        private int maxSharesInFlight = DEFAULT_MAX_SHARES_IN_FLIGHT;
+        private io.netty.buffer.ByteBufAllocator childAllocator;
         private Network network;
         private Authorizer authorizer;
         private ShareValidator validator;
@@ -379,15 +474,110 @@ public final class StratumServer implements JobListener, AutoCloseable {
 
         private Builder() {}
 
-        /** The address to listen on (default {@code 0.0.0.0}, every interface). */
+        /** The address of the first listener (default {@code 0.0.0.0}, every interface). */
         public Builder host(String host) {
             this.host = Objects.requireNonNull(host, "host");
             return this;
         }
 
-        /** The port to listen on (default 3333); 0 lets the system choose, see {@link StratumServer#port()}. */
+        /**
+         * The port of the first listener (default 3333); 0 lets the system choose, see
+         * {@link StratumServer#port()}.
+         */
         public Builder port(int port) {
             this.port = port;
+            return this;
+        }
+
+        /**
+         * Makes the first listener TLS ({@code stratum+ssl}) with a PEM certificate chain (the server's
+         * certificate first) and its unencrypted PKCS#8 PEM private key. Checked at {@link #build()}: missing
+         * files, files that are not PEM, and a key that does not belong to the certificate are errors naming
+         * the file. See {@link StratumListener.Builder#tls(Path, Path)}.
+         */
+        public Builder tls(Path certChain, Path privateKey) {
+            return tls(certChain, privateKey, null);
+        }
+
+        /** As {@link #tls(Path, Path)}, for an encrypted PKCS#8 key. */
+        public Builder tls(Path certChain, Path privateKey, String keyPassword) {
+            this.certChain = Objects.requireNonNull(certChain, "certChain");
+            this.privateKey = Objects.requireNonNull(privateKey, "privateKey");
+            this.keyPassword = keyPassword;
+            return this;
+        }
+
+        /**
+         * Makes the first listener expect a PROXY protocol header (v1 or v2) on every connection; see
+         * {@link StratumListener.Builder#proxyProtocol}. Default off.
+         */
+        public Builder proxyProtocol(boolean on) {
+            this.proxyProtocol = on;
+            return this;
+        }
+
+        /** The first listener accepts connections only from these proxies; see {@link StratumListener.Builder#trustedProxies}. */
+        public Builder trustedProxies(String... addressesOrRanges) {
+            this.trustedProxies = addressesOrRanges.clone();
+            return this;
+        }
+
+        /** Adds a listener besides the first (e.g. a TLS port next to the plain one). */
+        public Builder listener(StratumListener listener) {
+            moreListeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * The guard against floods and abuse (see {@link ConnectionGuard}). Default: a guard with
+         * {@link GuardSettings#defaults()} on the server's clock, made at {@link #build()}. Pass one made with
+         * {@link GuardSettings#disabled()} for benchmarks, or with {@code exemptLoopback(true)} for a proxy on the
+         * same machine.
+         */
+        public Builder guard(ConnectionGuard guard) {
+            this.guard = Objects.requireNonNull(guard, "guard");
+            return this;
+        }
+
+        /**
+         * The outbound bytes per connection above which it counts as not reading (it is then not read, gets no
+         * new jobs, and is closed after {@link #unwritableTimeout}), and below which it is writable again
+         * (default 32 KiB low, 64 KiB high).
+         */
+        public Builder writeBufferWaterMark(int low, int high) {
+            this.lowWaterMark = low;
+            this.highWaterMark = high;
+            return this;
+        }
+
+        /** How long a connection may stay above the high-water mark before it is closed (default 20 s). */
+        public Builder unwritableTimeout(Duration timeout) {
+            this.unwritableTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Share replies one connection may have waiting for the sinks (and the replies queued behind them)
+         * before it is not read until half of them are sent (default 64). Up to one read's worth of lines
+         * already received is still handled.
+         */
+        public Builder maxPendingShares(int shares) {
+            this.maxPendingShares = shares;
+            return this;
+        }
+
+        /**
+         * Shares the whole server may have waiting for its sinks before each connection adding more is not
+         * read, until three quarters remain (default 65,536, the default queue of {@code JdbcLedger}).
+         */
+        public Builder maxSharesInFlight(int shares) {
+            this.maxSharesInFlight = shares;
+            return this;
+        }
+
+        /** The allocator of the connections' buffers (package-private: tests count bytes with it). */
+        Builder allocator(io.netty.buffer.ByteBufAllocator allocator) {
+            this.childAllocator = Objects.requireNonNull(allocator, "allocator");
             return this;
         }
 
@@ -544,10 +734,32 @@ public final class StratumServer implements JobListener, AutoCloseable {
             if (port < 0 || port > 65535) {
                 throw new IllegalStateException("port must be 0..65535; got " + port);
             }
-            try {
-                bindAddress = new InetSocketAddress(InetAddress.getByName(host), port);
-            } catch (UnknownHostException e) {
-                throw new IllegalStateException("cannot resolve host '" + host + "'", e);
+            StratumListener.Builder first = StratumListener.builder().host(host).port(port)
+                    .proxyProtocol(proxyProtocol).trustedProxies(trustedProxies);
+            if (certChain != null) {
+                first.tls(certChain, privateKey, keyPassword);
+            }
+            List<StratumListener> all = new ArrayList<>();
+            all.add(first.build());
+            all.addAll(moreListeners);
+            List<Bound> bound = new ArrayList<>();
+            for (StratumListener listener : all) {
+                InetSocketAddress address;
+                try {
+                    address = new InetSocketAddress(InetAddress.getByName(listener.host()), listener.port());
+                } catch (UnknownHostException e) {
+                    throw new IllegalStateException("cannot resolve host '" + listener.host() + "'", e);
+                }
+                for (Bound other : bound) {
+                    if (address.getPort() != 0 && other.address().equals(address)) {
+                        throw new IllegalStateException("two listeners on " + describe(address));
+                    }
+                }
+                SslContext ssl = listener.isTls()
+                        ? TlsFiles.serverContext(listener.certChain(), listener.privateKey(), listener.keyPassword())
+                        : null;
+                bound.add(new Bound(address, new StratumPipeline.Transport(ssl, listener.proxyProtocol(),
+                        AddressRanges.parse(listener.trustedProxies()), listener.toString())));
             }
             if (extranonce2Size < 1 || extranonce2Size > 16) {
                 throw new IllegalStateException("extranonce2Size must be 1..16 bytes; got " + extranonce2Size);
@@ -574,6 +786,17 @@ public final class StratumServer implements JobListener, AutoCloseable {
             if (maxLineLength < 64) {
                 throw new IllegalStateException("maxLineLength must be at least 64; got " + maxLineLength);
             }
+            if (lowWaterMark < 1 || highWaterMark < lowWaterMark) {
+                throw new IllegalStateException("writeBufferWaterMark must be 1 <= low <= high; got " + lowWaterMark
+                        + ", " + highWaterMark);
+            }
+            requirePositive(unwritableTimeout, "unwritableTimeout");
+            if (maxPendingShares < 2) {
+                throw new IllegalStateException("maxPendingShares must be at least 2; got " + maxPendingShares);
+            }
+            if (maxSharesInFlight < 4) {
+                throw new IllegalStateException("maxSharesInFlight must be at least 4; got " + maxSharesInFlight);
+            }
             if (bossGroup == null && workerThreads < 1) {
                 throw new IllegalStateException("workerThreads must be >= 1; got " + workerThreads);
             }
@@ -595,7 +818,11 @@ public final class StratumServer implements JobListener, AutoCloseable {
             settings.serverVersion = serverVersion;
             settings.vardiff = vardiff;
             settings.versionRollingMask = versionRollingMask;
-            return new StratumServer(this, settings);
+            settings.guard = guard != null ? guard : new ConnectionGuard(GuardSettings.defaults(), clock);
+            settings.maxPendingShares = maxPendingShares;
+            settings.maxSharesInFlight = maxSharesInFlight;
+            settings.unwritableTimeoutMillis = unwritableTimeout.toMillis();
+            return new StratumServer(this, settings, bound);
         }
 
         private static void requirePositive(Duration duration, String name) {

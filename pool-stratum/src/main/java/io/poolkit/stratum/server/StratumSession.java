@@ -2,6 +2,9 @@ package io.poolkit.stratum.server;
 
 import io.poolkit.core.chain.Target;
 import io.poolkit.core.guard.Authorization;
+import io.poolkit.core.guard.ProtocolViolation;
+import io.poolkit.core.guard.RateLimiter;
+import io.poolkit.core.guard.Verdict;
 import io.poolkit.core.job.Job;
 import io.poolkit.core.share.RejectReason;
 import io.poolkit.core.share.Share;
@@ -15,6 +18,7 @@ import io.poolkit.stratum.codec.StratumMethods;
 import io.poolkit.stratum.codec.StratumRequest;
 import io.poolkit.stratum.codec.StratumResponse;
 import io.poolkit.stratum.codec.StratumValue;
+import java.net.InetAddress;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -41,7 +45,13 @@ import org.slf4j.LoggerFactory;
  * in-flight work into rejects.
  *
  * <p>Share replies go out in request order even when a sink acknowledges late: a reply waits behind the
- * share replies before it. Other replies go at once.
+ * share replies before it. Other replies go at once. When {@code maxPendingShares} replies wait, or the
+ * server has more than {@code maxSharesInFlight} shares waiting for its sinks, the session asks its output
+ * to stop reading until they drain: a flood of shares is slowed down, never dropped.
+ *
+ * <p>Guard: the peer's {@code mining.submit}s pass its rate limiter; unreadable lines, authorisations and
+ * judged shares are reported to the server's {@link io.poolkit.core.guard.ConnectionGuard}, and a
+ * {@link Verdict#DISCONNECT} (the address is banned) closes the session after its reply.
  *
  * <p>Not thread-safe: confine to the connection's event loop ({@link LoopState#executor}).
  */
@@ -59,6 +69,8 @@ final class StratumSession {
     private final ServerCore core;
     private final LoopState loop;
     private final SessionOutput out;
+    /** The miner's address for the guard; null when unknown (then the guard is not asked). */
+    private final InetAddress peer;
     private final long connectedAtMillis;
     private long lastActivityMillis;
     private int flags;
@@ -85,11 +97,18 @@ final class StratumSession {
     private Vardiff vardiff;
     /** Share replies waiting for an acknowledgement, in request order; null when none. */
     private ArrayDeque<PendingReply> pendingReplies;
+    /** Made at the first {@code mining.submit} (shared and stateless when submits are unlimited). */
+    private RateLimiter submits;
 
     StratumSession(ServerCore core, LoopState loop, SessionOutput out, long nowMillis) {
+        this(core, loop, out, nowMillis, null);
+    }
+
+    StratumSession(ServerCore core, LoopState loop, SessionOutput out, long nowMillis, InetAddress peer) {
         this.core = core;
         this.loop = loop;
         this.out = out;
+        this.peer = peer;
         this.connectedAtMillis = nowMillis;
         this.lastActivityMillis = nowMillis;
         this.difficulty = core.initialDifficulty;
@@ -107,6 +126,10 @@ final class StratumSession {
             core.counters.protocolErrors.increment();
             LOG.debug("unreadable line: {}", error.reason());
             out.replyError(error.id(), RejectReason.MALFORMED.stratumCode(), error.reason());
+            if (peer != null
+                    && core.guard.onProtocolViolation(peer, ProtocolViolation.UNPARSEABLE_LINE) == Verdict.DISCONNECT) {
+                banned();
+            }
         } else {
             // A miner's answer to something the server asked (client.get_version): nothing waits for it.
             LOG.debug("ignored a response from the miner: {}", (StratumResponse) message);
@@ -179,12 +202,21 @@ final class StratumSession {
             LOG.error("the authorizer threw for worker {}", abbreviate(name), e);
             authorization = new Authorization.Denied("authorisation failed");
         }
+        boolean banned = peer != null && core.guard.onAuthorization(peer, authorization) == Verdict.DISCONNECT;
         if (authorization instanceof Authorization.Denied denied) {
             core.counters.authorizationsDenied.increment();
             LOG.debug("worker {} denied: {}", abbreviate(name), denied.reason());
             if (!request.isNotification()) {
                 out.replyError(request.id(), RejectReason.UNAUTHORIZED_WORKER.stratumCode(), denied.reason());
             }
+            if (banned) {
+                banned();
+            }
+            return;
+        }
+        if (banned) {
+            out.replyError(request.id(), RejectReason.UNAUTHORIZED_WORKER.stratumCode(), "banned");
+            banned();
             return;
         }
         Authorization.Granted granted = (Authorization.Granted) authorization;
@@ -229,8 +261,15 @@ final class StratumSession {
 
     private void submit(StratumRequest request, long nowMillis) {
         StratumId id = request.id();
+        if (submits == null) {
+            submits = core.guard.newSubmitLimiter();
+        }
+        if (!submits.tryAcquire(nanos(nowMillis))) {
+            reject(id, RejectReason.RATE_LIMITED); // not the guard's business: the limiter counted it
+            return;
+        }
         if ((flags & SUBSCRIBED) == 0) {
-            reject(id, RejectReason.NOT_SUBSCRIBED);
+            refuse(id, RejectReason.NOT_SUBSCRIBED);
             return;
         }
         int count = request.paramCount();
@@ -242,12 +281,12 @@ final class StratumSession {
         String versionBits = count > 5 ? request.stringParam(5) : null;
         if (count < 5 || count > 6 || workerName == null || jobId == null || extranonce2 == null || nTime == null
                 || nonce == null || (count == 6 && versionBits == null)) {
-            reject(id, RejectReason.MALFORMED);
+            refuse(id, RejectReason.MALFORMED);
             return;
         }
         Worker worker = worker(workerName);
         if (worker == null) {
-            reject(id, RejectReason.UNAUTHORIZED_WORKER);
+            refuse(id, RejectReason.UNAUTHORIZED_WORKER);
             return;
         }
         Submission submission = loop.submission;
@@ -270,11 +309,32 @@ final class StratumSession {
             LOG.error("the share validator threw on job {} from {}", abbreviate(jobId), worker.name(), e);
             outcome = ShareOutcome.rejected(RejectReason.NOT_RECORDED);
         }
+        boolean banned = peer != null && core.guard.onShare(peer, outcome) == Verdict.DISCONNECT;
         if (outcome instanceof ShareOutcome.Rejected rejected) {
             reject(id, rejected.reason());
-            return;
+        } else {
+            accepted(id, worker, submission, outcome instanceof ShareOutcome.Block block ? block : null, nowMillis);
         }
-        accepted(id, worker, submission, outcome instanceof ShareOutcome.Block block ? block : null, nowMillis);
+        if (banned) {
+            banned();
+        }
+    }
+
+    /** A share refused before validation: answered, and reported to the guard as the miner's fault. */
+    private void refuse(StratumId id, RejectReason reason) {
+        reject(id, reason);
+        if (peer != null && core.guard.onShare(peer, ShareOutcome.rejected(reason)) == Verdict.DISCONNECT) {
+            banned();
+        }
+    }
+
+    /** The guard banned the peer's address: flushes the replies so far and closes. */
+    private void banned() {
+        if ((flags & CLOSED) == 0) {
+            core.counters.sessionsBanned.increment();
+            LOG.debug("closing a session of {}: the address is banned", peer);
+            out.close("banned");
+        }
     }
 
     private void accepted(StratumId id, Worker worker, Submission submission, ShareOutcome.Block block,
@@ -297,7 +357,9 @@ final class StratumSession {
         }
         pendingReplies.add(new PendingReply(id, recorded, null));
         if (!recorded.isDone()) {
-            core.inFlight.incrementAndGet();
+            if (core.shareWaiting()) {
+                out.pauseReading(SessionOutput.PAUSED_FOR_SERVER_SHARES);
+            }
             recorded.whenComplete((ignored, failure) -> {
                 try {
                     loop.executor.execute(this::drainReplies);
@@ -305,9 +367,12 @@ final class StratumSession {
                     LOG.debug("event loop gone: the reply to a share is dropped");
                 } finally {
                     // After the reply is queued on the loop: a graceful stop that sees zero closes after it.
-                    core.inFlight.decrementAndGet();
+                    core.shareSettled();
                 }
             });
+        }
+        if (pendingReplies.size() >= core.maxPendingShares) {
+            out.pauseReading(SessionOutput.PAUSED_FOR_SESSION_SHARES);
         }
     }
 
@@ -416,6 +481,11 @@ final class StratumSession {
         }
         lastJobSequence = job.sequence();
         return true;
+    }
+
+    /** Whether the session would take {@code job} now (subscribed, open, and not already sent it). */
+    boolean takesJob(Job job) {
+        return (flags & (SUBSCRIBED | CLOSED)) == SUBSCRIBED && job.sequence() != lastJobSequence;
     }
 
     /** The server's version-rolling mask changed: tells a rolling miner its new mask. */
@@ -534,6 +604,15 @@ final class StratumSession {
             return List.of(one.name());
         }
         return Arrays.stream((Worker[]) workers).map(Worker::name).toList();
+    }
+
+    /** Share replies waiting (for the sinks, or behind those that are). */
+    int pendingReplies() {
+        return pendingReplies == null ? 0 : pendingReplies.size();
+    }
+
+    InetAddress peer() {
+        return peer;
     }
 
     boolean isExtranonceSubscribed() {
@@ -664,6 +743,9 @@ final class StratumSession {
     private void reject(StratumId id, RejectReason reason) {
         if (pendingReplies != null) {
             pendingReplies.add(new PendingReply(id, null, reason));
+            if (pendingReplies.size() >= core.maxPendingShares) {
+                out.pauseReading(SessionOutput.PAUSED_FOR_SESSION_SHARES);
+            }
             return;
         }
         core.counters.rejected(reason);
@@ -719,6 +801,12 @@ final class StratumSession {
         }
         if (wrote) {
             out.flush();
+        }
+        if (queue.size() <= core.maxPendingShares / 2) {
+            out.resumeReading(SessionOutput.PAUSED_FOR_SESSION_SHARES);
+        }
+        if (core.inFlight.get() <= core.resumeMark()) {
+            out.resumeReading(SessionOutput.PAUSED_FOR_SERVER_SHARES);
         }
     }
 

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.poolkit.core.chain.Network;
+import io.poolkit.core.guard.ConnectionGuard;
+import io.poolkit.core.guard.GuardSettings;
 import io.poolkit.core.job.Job;
 import io.poolkit.core.vardiff.VardiffSettings;
 import java.io.BufferedReader;
@@ -14,6 +16,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -40,6 +43,8 @@ class IdleMemoryTest {
     void anIdleSessionCostsLittleHeap() throws Exception {
         StratumServer server = StratumServer.builder().host("127.0.0.1").port(0).network(Network.REGTEST)
                 .shareValidator(new ScriptedValidator()).vardiff(VardiffSettings.defaults()).workerThreads(2)
+                // 5,500 connections from one address: far past the default per-address limits.
+                .guard(new ConnectionGuard(GuardSettings.disabled(), Clock.systemUTC()))
                 .build().start();
         Process miners = null;
         try {

@@ -8,11 +8,12 @@ import java.util.SplittableRandom;
  * Generates hostile Stratum lines cheaply from a seed, each with what the codec must make of it: random
  * bytes, other encodings, invalid UTF-8, truncated and deeply nested JSON, huge numbers and strings, wrong
  * types, every method with every wrong parameter shape, broken structure, mutations of real requests,
- * blank lines and responses. Lines never contain {@code \n}; terminators are the caller's. Not thread-safe.
+ * blank lines and responses. Lines never contain {@code \n}; terminators are the caller's. Public for the
+ * server's live-session fuzz test. Not thread-safe.
  */
-final class FuzzLines {
+public final class FuzzLines {
     /** What one line must decode to. */
-    enum Expect {
+    public enum Expect {
         /** A {@link StratumRequest} with {@link Line#method}. */
         REQUEST,
         /** A {@link StratumResponse}. */
@@ -26,11 +27,11 @@ final class FuzzLines {
     }
 
     /** One generated line (without terminator), what it must decode to, and the category that made it. */
-    static final class Line {
-        final byte[] bytes;
-        final Expect expect;
-        final String method;
-        final String category;
+    public static final class Line {
+        public final byte[] bytes;
+        public final Expect expect;
+        public final String method;
+        public final String category;
 
         Line(byte[] bytes, Expect expect, String method, String category) {
             this.bytes = bytes;
@@ -71,13 +72,13 @@ final class FuzzLines {
     private final int maxLineLength;
     private final Out out = new Out();
 
-    FuzzLines(long seed, int maxLineLength) {
+    public FuzzLines(long seed, int maxLineLength) {
         this.random = new SplittableRandom(seed);
         this.maxLineLength = maxLineLength;
     }
 
     /** The next line, of at most the line limit. */
-    Line next() {
+    public Line next() {
         int pick = random.nextInt(1000);
         Line line;
         if (pick < 80) {
@@ -118,7 +119,7 @@ final class FuzzLines {
     }
 
     /** A line over the limit: {@code limit + 1} to {@code limit + 5000} bytes, none a newline. */
-    byte[] oversized() {
+    public byte[] oversized() {
         byte[] bytes = new byte[maxLineLength + 1 + random.nextInt(5000)];
         byte fill = (byte) "{[\"ax 9".charAt(random.nextInt(7));
         Arrays.fill(bytes, fill);

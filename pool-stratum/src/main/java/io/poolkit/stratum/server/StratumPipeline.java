@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  *   at accept, on the acceptor thread, before the connection is given to a worker loop:
  *     a PROXY listener's trusted-proxy check; the admission check and the ConnectionGuard (for a PROXY
  *     listener these two wait for the header, so they see the real client)
- *   "proxy-decoder", "proxy"   HAProxyMessageDecoder + ProxyHeaderHandler (PROXY listeners)
+ *   "proxy-check", "proxy-decoder", "proxy"
+ *                              ProxyPrefixCheck + HAProxyMessageDecoder + ProxyHeaderHandler (PROXY listeners)
  *   "tls"                      SslHandler (TLS listeners)
  *   transport handlers         (package-private seam)
  *   "framer"                   StratumFrameDecoder (per channel, line limit)
@@ -45,6 +46,7 @@ import org.slf4j.LoggerFactory;
  * is built. Thread-safe once built.
  */
 final class StratumPipeline {
+    static final String PROXY_CHECK = "proxy-check";
     static final String PROXY_DECODER = "proxy-decoder";
     static final String PROXY = "proxy";
     static final String TLS = "tls";
@@ -122,6 +124,7 @@ final class StratumPipeline {
         }
         ChannelPipeline pipeline = channel.pipeline();
         if (listener.proxyProtocol()) {
+            pipeline.addLast(PROXY_CHECK, new ProxyPrefixCheck());
             pipeline.addLast(PROXY_DECODER, new HAProxyMessageDecoder());
             pipeline.addLast(PROXY, new ProxyHeaderHandler(this, core));
         }

@@ -70,6 +70,11 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
         return session;
     }
 
+    /** The connection (for tests and stats). */
+    io.netty.channel.Channel channel() {
+        return ctx.channel();
+    }
+
     // ------------------------------------------------------------------------------------------ events
 
     @Override

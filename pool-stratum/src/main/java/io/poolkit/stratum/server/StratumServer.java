@@ -4,6 +4,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoopGroup;
@@ -109,6 +110,13 @@ public final class StratumServer implements JobListener, AutoCloseable {
     /** Default shares the server may have waiting for its sinks before connections adding more are not read. */
     public static final int DEFAULT_MAX_SHARES_IN_FLIGHT = 65_536;
 
+    /**
+     * The most one read takes from a connection: lines already read are handled even after the session
+     * stops reading, so this bounds what a flood adds beyond {@code maxPendingShares} (Netty's default is
+     * 64 KiB; Stratum messages are small).
+     */
+    static final int MAX_READ_BYTES = 16 * 1024;
+
     /** How often the guard's whole table is looked through (it also sweeps itself as it is used). */
     private static final long GUARD_SWEEP_MILLIS = 10_000;
 
@@ -188,6 +196,8 @@ public final class StratumServer implements JobListener, AutoCloseable {
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.SO_KEEPALIVE, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
+                    .childOption(ChannelOption.RCVBUF_ALLOCATOR,
+                            new AdaptiveRecvByteBufAllocator(64, 1024, MAX_READ_BYTES))
                     .childHandler(pipeline.initializer(listener.transport()));
             if (childAllocator != null) {
                 bootstrap.childOption(ChannelOption.ALLOCATOR, childAllocator);
@@ -575,7 +585,10 @@ public final class StratumServer implements JobListener, AutoCloseable {
             return this;
         }
 
-        /** The allocator of the connections' buffers (package-private: tests count bytes with it). */
+        /**
+         * The allocator of the connections' buffers and the encoded notifies (package-private: tests count
+         * bytes with it).
+         */
         Builder allocator(io.netty.buffer.ByteBufAllocator allocator) {
             this.childAllocator = Objects.requireNonNull(allocator, "allocator");
             return this;
@@ -818,6 +831,9 @@ public final class StratumServer implements JobListener, AutoCloseable {
             settings.serverVersion = serverVersion;
             settings.vardiff = vardiff;
             settings.versionRollingMask = versionRollingMask;
+            if (childAllocator != null) {
+                settings.alloc = childAllocator; // the encoded notifies too
+            }
             settings.guard = guard != null ? guard : new ConnectionGuard(GuardSettings.defaults(), clock);
             settings.maxPendingShares = maxPendingShares;
             settings.maxSharesInFlight = maxSharesInFlight;

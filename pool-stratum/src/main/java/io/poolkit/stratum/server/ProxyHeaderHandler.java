@@ -74,7 +74,6 @@ final class ProxyHeaderHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        pipeline.guarded(ctx.channel(), client);
         pipeline.addStratumStages(ctx.pipeline(), client);
         ctx.pipeline().remove(this);
     }

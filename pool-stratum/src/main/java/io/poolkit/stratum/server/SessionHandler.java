@@ -53,6 +53,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
     /** Whether a job was not sent because the channel was unwritable, and whether one of those was clean. */
     private boolean missedJob;
     private boolean missedCleanJob;
+    /** The address the guard counts this connection under until it is told of its close; null when none. */
+    private InetAddress guarded;
     /** Position in the loop's session list; -1 when not listed. */
     int index = -1;
 
@@ -80,6 +82,9 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        // Made for a connection the accept-time checks (or the PROXY header's) admitted: the guard counts it.
+        InetSocketAddress address = peer != null ? peer : inet(ctx.channel().remoteAddress());
+        guarded = address == null ? null : address.getAddress();
         // Added after the connection became active (a PROXY listener adds it once the header is read).
         if (ctx.channel().isActive()) {
             start();
@@ -165,6 +170,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        releaseGuard();
         if (loop != null) {
             loop.remove(this);
             session.onClosed();
@@ -175,6 +181,19 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
             out = null;
         }
         ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releaseGuard(); // in case the connection never became inactive with this handler in place
+    }
+
+    private void releaseGuard() {
+        InetAddress address = guarded;
+        if (address != null) {
+            guarded = null;
+            core.guard.onDisconnect(address);
+        }
     }
 
     @Override

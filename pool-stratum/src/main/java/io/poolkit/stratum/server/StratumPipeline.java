@@ -8,11 +8,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.ssl.SslContext;
-import io.netty.util.AttributeKey;
 import io.poolkit.core.guard.Decision;
 import io.poolkit.stratum.codec.StratumDecoder;
 import io.poolkit.stratum.codec.StratumFrameDecoder;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
@@ -41,9 +39,9 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <p>A connection the accept-time checks refuse is closed at once, without being registered or given a
- * pipeline, and counted in {@code connectionsRefused}. One the guard allows is reported to
- * {@link io.poolkit.core.guard.ConnectionGuard#onDisconnect} when it closes. Stages are fixed when the server
- * is built. Thread-safe once built.
+ * pipeline, and counted in {@code connectionsRefused}. One the guard allows gets a session handler that
+ * reports its close to {@link io.poolkit.core.guard.ConnectionGuard#onDisconnect} (so an admitted connection
+ * costs no extra listener or attribute). Stages are fixed when the server is built. Thread-safe once built.
  */
 final class StratumPipeline {
     static final String PROXY_CHECK = "proxy-check";
@@ -56,8 +54,6 @@ final class StratumPipeline {
 
     private static final Logger LOG = LoggerFactory.getLogger(StratumPipeline.class);
     private static final StratumDecoder SHARED_DECODER = new StratumDecoder();
-    /** The address the guard counted this connection under, for its disconnect. */
-    private static final AttributeKey<InetAddress> GUARDED = AttributeKey.valueOf(StratumPipeline.class, "guarded");
     private static final RareLog UNTRUSTED_LOG = new RareLog();
     private static final RareLog REFUSED_LOG = new RareLog();
 
@@ -118,10 +114,6 @@ final class StratumPipeline {
     }
 
     private void initialize(Channel channel, Transport listener) {
-        InetAddress guarded = channel.attr(GUARDED).get();
-        if (guarded != null) {
-            channel.closeFuture().addListener(f -> core.guard.onDisconnect(guarded));
-        }
         ChannelPipeline pipeline = channel.pipeline();
         if (listener.proxyProtocol()) {
             pipeline.addLast(PROXY_CHECK, new ProxyPrefixCheck());
@@ -139,7 +131,10 @@ final class StratumPipeline {
         }
     }
 
-    /** Adds the framer, the decoder, the message handlers and the session for a miner at {@code peer}. */
+    /**
+     * Adds the framer, the decoder, the message handlers and the session for a miner at {@code peer} (null: the
+     * channel's remote address), whose connection the guard admitted under that address.
+     */
     void addStratumStages(ChannelPipeline pipeline, InetSocketAddress peer) {
         Channel channel = pipeline.channel();
         pipeline.addLast(FRAMER, new StratumFrameDecoder(maxLineLength));
@@ -152,7 +147,7 @@ final class StratumPipeline {
 
     /**
      * The admission check and the guard for a new connection from {@code peer}: true when it may proceed (the
-     * guard then counts it until {@link #guarded} reports its close); false when refused (counted).
+     * guard then counts it until its session handler reports its close); false when refused (counted).
      */
     boolean admit(SocketAddress peer) {
         if (!admission.test(peer)) {
@@ -169,14 +164,6 @@ final class StratumPipeline {
             }
         }
         return true;
-    }
-
-    /** After {@link #admit} allowed {@code peer} on a registered channel: the guard hears of its close. */
-    void guarded(Channel channel, SocketAddress peer) {
-        if (peer instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            InetAddress address = inet.getAddress();
-            channel.closeFuture().addListener(f -> core.guard.onDisconnect(address));
-        }
     }
 
     void refused(SocketAddress peer, String why) {
@@ -223,9 +210,6 @@ final class StratumPipeline {
                 if (!admit(remote)) {
                     child.unsafe().closeForcibly();
                     return;
-                }
-                if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
-                    child.attr(GUARDED).set(inet.getAddress()); // its close is reported once it has a loop
                 }
             }
             ctx.fireChannelRead(child);

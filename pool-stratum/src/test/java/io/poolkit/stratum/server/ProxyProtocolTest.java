@@ -152,6 +152,14 @@ class ProxyProtocolTest {
         assertTrue(peers.contains(new InetSocketAddress(InetAddress.getByName("192.0.2.10"), 1234)), peers.toString());
         assertTrue(peers.contains(new InetSocketAddress(InetAddress.getByName("2001:db8::1"), 5555)), peers.toString());
         assertEquals(2, server.stats().guard().connections());
+        for (RawMiner miner : miners) {
+            miner.close();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (server.stats().guard().connections() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(2);
+        }
+        assertEquals(0, server.stats().guard().connections(), "the guard hears of every close");
     }
 
     @Test

@@ -26,7 +26,19 @@ import io.poolkit.stratum.client.SubmitResult;
 import io.poolkit.stratum.client.SubscribeResult;
 import io.poolkit.stratum.codec.MiningNotify;
 import io.poolkit.stratum.testing.LeakTracking;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -149,6 +161,41 @@ class TlsListenerTest {
         client.connect().get(10, TimeUnit.SECONDS);
         assertEquals(4, client.subscribe("tls/1").get(10, TimeUnit.SECONDS).extranonce().extranonce2Size());
         client.close().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aTlsListenerBehindAProxyReadsTheHeaderBeforeTheHandshake() throws Exception {
+        server = builder().tls(ec.certificate(), ec.privateKey()).proxyProtocol(true).build().start();
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        trusted.setCertificateEntry("pool", TlsFiles.certificates(ec.certificate()).get(0));
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        try (Socket plain = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            plain.setSoTimeout(10_000);
+            // The load balancer's header in the clear, then the client's TLS passed through.
+            plain.getOutputStream().write(ProxyProtocolTest.v1("TCP4", "198.51.100.20", "127.0.0.1", 45678,
+                    server.port()));
+            try (SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, "localhost",
+                    server.port(), true)) {
+                tls.startHandshake();
+                tls.getOutputStream().write((RawMiner.SUBSCRIBE + "\n").getBytes(StandardCharsets.US_ASCII));
+                BufferedReader in = new BufferedReader(new InputStreamReader(tls.getInputStream(),
+                        StandardCharsets.US_ASCII));
+                assertTrue(in.readLine().startsWith("{\"id\":1,\"result\":[["));
+                List<SocketAddress> peers = new ArrayList<>();
+                server.core().onEveryLoop(loop -> {
+                    for (int i = 0; i < loop.sessionCount(); i++) {
+                        synchronized (peers) {
+                            peers.add(loop.session(i).remote());
+                        }
+                    }
+                }).get(5, TimeUnit.SECONDS);
+                assertEquals(List.of(new InetSocketAddress(InetAddress.getByName("198.51.100.20"), 45678)), peers);
+            }
+        }
     }
 
     @Test

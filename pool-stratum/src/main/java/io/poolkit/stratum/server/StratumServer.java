@@ -1,6 +1,7 @@
 package io.poolkit.stratum.server;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
@@ -19,6 +20,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.poolkit.core.chain.Network;
 import io.poolkit.core.guard.AddressAuthorizer;
 import io.poolkit.core.guard.Authorizer;
@@ -129,11 +131,11 @@ public final class StratumServer implements JobListener, AutoCloseable {
     private final long sweepPeriodMillis;
     private final WriteBufferWaterMark waterMark;
     /** The child channels' allocator, set by tests; null for Netty's default. */
-    private final io.netty.buffer.ByteBufAllocator childAllocator;
+    private final ByteBufAllocator childAllocator;
 
     private final Object lock = new Object();
     private final List<Channel> serverChannels = new ArrayList<>();
-    private io.netty.util.concurrent.ScheduledFuture<?> guardSweep;
+    private ScheduledFuture<?> guardSweep;
     private boolean started;
     private CompletableFuture<Void> stopped;
 
@@ -404,7 +406,7 @@ public final class StratumServer implements JobListener, AutoCloseable {
             return done;
         }
         EventExecutor timer = bossGroup.next();
-        io.netty.util.concurrent.ScheduledFuture<?>[] poll = new io.netty.util.concurrent.ScheduledFuture<?>[1];
+        ScheduledFuture<?>[] poll = new ScheduledFuture<?>[1];
         poll[0] = timer.scheduleAtFixedRate(() -> {
             if (core.inFlight.get() == 0 || System.nanoTime() >= deadlineNanos) {
                 if (core.inFlight.get() > 0) {
@@ -459,7 +461,7 @@ public final class StratumServer implements JobListener, AutoCloseable {
         private Duration unwritableTimeout = DEFAULT_UNWRITABLE_TIMEOUT;
         private int maxPendingShares = DEFAULT_MAX_PENDING_SHARES;
         private int maxSharesInFlight = DEFAULT_MAX_SHARES_IN_FLIGHT;
-        private io.netty.buffer.ByteBufAllocator childAllocator;
+        private ByteBufAllocator childAllocator;
         private Network network;
         private Authorizer authorizer;
         private ShareValidator validator;
@@ -589,7 +591,7 @@ public final class StratumServer implements JobListener, AutoCloseable {
          * The allocator of the connections' buffers and the encoded notifies (package-private: tests count
          * bytes with it).
          */
-        Builder allocator(io.netty.buffer.ByteBufAllocator allocator) {
+        Builder allocator(ByteBufAllocator allocator) {
             this.childAllocator = Objects.requireNonNull(allocator, "allocator");
             return this;
         }
@@ -712,8 +714,8 @@ public final class StratumServer implements JobListener, AutoCloseable {
         }
 
         /**
-         * A check at accept time, before any handler is made: connections it refuses are closed at once
-         * (package-private: the seam for issue 8's bans and connection caps).
+         * A check at accept time, before the guard and before any handler is made: connections it refuses are
+         * closed at once and counted in {@code connectionsRefused} (package-private, for tests).
          */
         Builder admission(Predicate<SocketAddress> admission) {
             stages.admission = Objects.requireNonNull(admission, "admission");

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -102,6 +103,7 @@ public final class JobFactory {
 
         /** Adds an output receiving {@code basisPoints} / 10,000 of the coinbase value. */
         public Builder payTo(Address address, int basisPoints) {
+            Objects.requireNonNull(address, "address");
             if (basisPoints <= 0 || basisPoints > WHOLE_BPS) {
                 throw new IllegalArgumentException("payout share must be 1..10000 basis points: " + basisPoints);
             }
@@ -112,7 +114,7 @@ public final class JobFactory {
 
         /** Text placed in the coinbase script signature, e.g. {@code /PoolKit/}. */
         public Builder poolTag(String tag) {
-            this.poolTag = tag.getBytes(StandardCharsets.UTF_8);
+            this.poolTag = Objects.requireNonNull(tag, "tag").getBytes(StandardCharsets.UTF_8);
             return this;
         }
 
@@ -129,7 +131,7 @@ public final class JobFactory {
         }
 
         public Builder clock(Clock clock) {
-            this.clock = clock;
+            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
@@ -159,6 +161,15 @@ public final class JobFactory {
             }
             if (firstSequence < 0) {
                 throw new IllegalArgumentException("first sequence must be >= 0: " + firstSequence);
+            }
+            try {
+                // The scriptSig grows with the height; check the pool tag fits at the largest BIP34 height.
+                Coinbase.builder().height(Integer.MAX_VALUE).poolTag(poolTag)
+                        .extranonceSize(extranonce1Size, extranonce2Size)
+                        .output(payoutAddresses.get(0).outputScript(), 0).build();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("pool tag of " + poolTag.length + " bytes does not fit the coinbase"
+                        + " with a " + (extranonce1Size + extranonce2Size) + "-byte extranonce: " + e.getMessage(), e);
             }
             return new JobFactory(this);
         }

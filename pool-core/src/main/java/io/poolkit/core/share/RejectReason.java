@@ -13,6 +13,8 @@ public enum RejectReason {
     NTIME_OUT_OF_RANGE(20, "nTime out of range"),
     VERSION_OUTSIDE_MASK(20, "Version bits outside the negotiated mask"),
     DUPLICATE(22, "Duplicate share"),
+    /** The job's de-duplication memory is full, so it takes no new shares (see {@code JobRegistry}). */
+    JOB_SHARE_LIMIT(21, "Too many shares on this job; work on a newer job"),
     LOW_DIFFICULTY(23, "Low difficulty share"),
     UNAUTHORIZED_WORKER(24, "Unauthorized worker"),
     NOT_SUBSCRIBED(25, "Not subscribed"),

@@ -155,6 +155,13 @@ class ConfigValidationTest {
     }
 
     @Test
+    void aPluginSchemeWorksByItsName() {
+        // ShareCountScheme in the test sources, listed in META-INF/services: the way a user adds a scheme.
+        PoolSettings s = ((Command.Demo) CommandLine.parse("demo", "--scheme", "share-count")).settings();
+        assertEquals("share-count", s.scheme());
+    }
+
+    @Test
     void aBadSchemeSettingIsNamed() {
         String message = demoError("--scheme-option", "n=abc");
         assertTrue(message.startsWith("invalid --scheme-option for scheme 'pplns': "), message);

@@ -60,13 +60,13 @@ final class CommandLine {
 
     static final List<Option> DEMO_OPTIONS = List.of(
             new Option("--stratum-port", "PORT", "3333 (a free port if 3333 is taken)",
-                    "Stratum port miners connect to; 0 picks a free port",
+                    "Stratum port miners connect to; 0 picks any free port",
                     (d, v) -> {
                         d.stratumPort = Values.port("--stratum-port", v, true, null);
                         d.stratumFallback = false;
                     }),
             new Option("--api-port", "PORT", "8080 (a free port if 8080 is taken)",
-                    "HTTP API port (/api/pool, /api/blocks, /api/miners/ADDRESS, /metrics); 0 picks a free port",
+                    "HTTP API port (/api/pool, /api/blocks, /api/miners/ADDRESS, /metrics); 0: any",
                     (d, v) -> {
                         d.apiPort = Values.port("--api-port", v, true, null);
                         d.apiFallback = false;
@@ -75,29 +75,29 @@ final class CommandLine {
                     "address both listeners bind to; 0.0.0.0 lets other machines' miners in",
                     (d, v) -> d.host = Values.text("--host", v, 253, null)),
             new Option("--data", "DIR", "./poolkit-data",
-                    "folder for the SQLite ledger and the demo wallet's journal (created if missing)",
+                    "folder for the SQLite ledger and the demo wallet's journal",
                     (d, v) -> d.dataDir = Values.path("--data", v, null)),
             new Option("--miners", "N", "3",
-                    "built-in CPU miners (each its own address and connection; one rolls version bits); 0 for none",
+                    "built-in CPU miners, each with its own address (the first rolls version bits)",
                     (d, v) -> d.miners = Values.wholeNumber("--miners", v, 0, Values.MAX_MINERS, null)),
             new Option("--miner-hashrate", "H/s", "1M",
-                    "hash rate cap of each built-in miner, e.g. 500k, 2M; 0 for no cap (a core each)",
+                    "hash rate cap of each built-in miner, e.g. 500k, 2M; 0: no cap",
                     (d, v) -> d.minerHashrate = Values.hashrate("--miner-hashrate", v, null)),
             new Option("--block-interval", "DURATION", "20s",
-                    "the embedded chain is retargeted from the pool's measured hash rate to find a block this often",
+                    "the chain retargets to the measured hash rate for a block this often",
                     (d, v) -> d.blockInterval = Values.duration("--block-interval", v, 0.5, null)),
             new Option("--maturity", "N", "3",
-                    "DEMO ONLY: confirmations before a found block's credits are paid (regtest's rule is 100)",
+                    "DEMO ONLY: confirmations before credits are paid (regtest: 100)",
                     (d, v) -> d.maturity = Values.wholeNumber("--maturity", v, 1, 100, null)),
             new Option("--share-difficulty", "D", "none (vardiff)",
-                    "fixed share difficulty for every session, fractions allowed (e.g. 0.0001); turns vardiff off",
+                    "fixed share difficulty, fractions allowed (e.g. 0.0001); vardiff off",
                     (d, v) -> d.fixedDifficulty = OptionalDouble.of(Values.difficulty("--share-difficulty", v,
                             null))),
             new Option("--scheme", "NAME", "pplns",
-                    "payout scheme: pps, fpps, prop, pplns, pplns-time, solo, or a plugin's name",
+                    "payout scheme: pps, fpps, prop, pplns, pplns-time, solo or a plugin",
                     (d, v) -> d.scheme = Values.text("--scheme", v, 64, null)),
             new Option("--scheme-option", "KEY=VALUE", "none",
-                    "a setting of the scheme, e.g. n=2 for pplns or window=1h for pplns-time; repeatable",
+                    "a scheme setting, e.g. n=2 (pplns), window=1h (pplns-time); repeatable",
                     CommandLine::schemeOption),
             new Option("--fee-bps", "N", "100",
                     "pool fee in basis points (100 = 1 %), credited to the account pool-fee",
@@ -112,7 +112,7 @@ final class CommandLine {
                     "ledger database",
                     CommandLine::ledgerKind),
             new Option("--ledger-url", "PATH|URL", "DIR/ledger.db (sqlite); required for postgresql",
-                    "SQLite file, or PostgreSQL JDBC URL (user and password as URL parameters)",
+                    "SQLite file, or PostgreSQL JDBC URL (with ?user=...&password=...)",
                     (d, v) -> d.ledgerUrl = v),
             new Option("--ledger-schema", "NAME", "poolkit",
                     "PostgreSQL schema holding the ledger's tables",
@@ -162,16 +162,16 @@ final class CommandLine {
         out.append("  java -jar reference-pool.jar --help | --version\n\n");
         out.append("demo options:\n");
         for (Option o : DEMO_OPTIONS) {
-            out.append(String.format(Locale.ROOT, "  %-36s %s%n", o.name() + " " + o.arg(), o.help()));
-            out.append(String.format(Locale.ROOT, "  %-36s (default: %s)%n", "", o.defaultText()));
+            out.append(String.format(Locale.ROOT, "  %-34s %s%n", o.name() + " " + o.arg(), o.help()));
+            out.append(String.format(Locale.ROOT, "  %-34s (default: %s)%n", "", o.defaultText()));
         }
         out.append("\nrun options:\n");
-        out.append(String.format(Locale.ROOT, "  %-36s %s%n", "--config FILE",
-                "pool.json: node, network, payout address, scheme, fees, ports, ledger, API"));
-        out.append(String.format(Locale.ROOT, "  %-36s (default: none, required)%n", ""));
+        out.append(String.format(Locale.ROOT, "  %-34s %s%n", "--config FILE",
+                "pool.json: node, network, address, scheme, fees, ports, ledger, API"));
+        out.append(String.format(Locale.ROOT, "  %-34s (default: none, required)%n", ""));
         out.append("\ncommon options:\n");
-        out.append(String.format(Locale.ROOT, "  %-36s %s%n", "-h, --help", "this text"));
-        out.append(String.format(Locale.ROOT, "  %-36s %s%n", "-V, --version", "the version"));
+        out.append(String.format(Locale.ROOT, "  %-34s %s%n", "-h, --help", "this text"));
+        out.append(String.format(Locale.ROOT, "  %-34s %s%n", "-V, --version", "the version"));
         out.append("\nValues: durations as seconds or with a unit (500ms, 20s, 10m, 1h); hash rates with k, M, G.\n");
         out.append("Exit status: 0 after a clean stop (Ctrl-C or SIGTERM), 2 for a bad option or configuration,\n");
         out.append("1 when the pool cannot start or fails.\n");

@@ -92,7 +92,7 @@ final class DemoChain {
             if (measuredFor < 5_000) {
                 return false;
             }
-            double measured = meter.hashrate(Duration.ofMillis(measuredFor));
+            double measured = meter.recentHashrate(Duration.ofMillis(measuredFor));
             if (!(measured > 0)) {
                 return false;
             }

@@ -150,8 +150,6 @@ public final class ReferencePool implements AutoCloseable {
         } else {
             settings = ((Command.Run) command).settings();
         }
-        CountDownLatch stopRequested = new CountDownLatch(1);
-        boolean signals = StopSignals.install(stopRequested);
         ReferencePool pool;
         try {
             pool = start(settings, out);
@@ -162,8 +160,9 @@ public final class ReferencePool implements AutoCloseable {
             err.println("poolkit: cannot start: " + e.getMessage());
             return 1;
         }
+        CountDownLatch stopRequested = new CountDownLatch(1);
         Thread hook = new Thread(pool::stop, "poolkit-shutdown");
-        if (!signals) {
+        if (!StopSignals.install(stopRequested)) {
             Runtime.getRuntime().addShutdownHook(hook);
         }
         try {
@@ -528,7 +527,7 @@ public final class ReferencePool implements AutoCloseable {
         Job job = currentJob.get();
         StringBuilder line = new StringBuilder();
         line.append(String.format(Locale.ROOT, "[%tT] %s | %d miners, %d workers | shares %d ok, %d rejected",
-                clock.millis(), DemoChain.formatHashrate(meter.hashrate(Duration.ofMinutes(1))),
+                clock.millis(), DemoChain.formatHashrate(meter.recentHashrate(Duration.ofMinutes(1))),
                 meter.miners(Duration.ofMinutes(5)), meter.workers(Duration.ofMinutes(5)), stats.sharesAccepted(),
                 stats.sharesRejectedTotal()));
         line.append(" | blocks ").append(stats.blocksAccepted());

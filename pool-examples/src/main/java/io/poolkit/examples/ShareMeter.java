@@ -89,13 +89,27 @@ final class ShareMeter implements ShareSink {
     }
 
     /**
-     * Hashes per second over the last {@code window} (at most an hour, and never more than the time since
-     * start): accepted difficulty × 2<sup>32</sup> / seconds.
+     * Hashes per second over the last {@code window} (at most an hour): accepted difficulty × 2<sup>32</sup> /
+     * the window's seconds, as the HTTP API computes it from the ledger.
      */
     double hashrate(Duration window) {
+        return hashrate(window, false);
+    }
+
+    /**
+     * As {@link #hashrate}, but over no more than the time since start, so the figure is right from the first
+     * minute (the console's status line and the demo chain's retargeting use it).
+     */
+    double recentHashrate(Duration window) {
+        return hashrate(window, true);
+    }
+
+    private double hashrate(Duration window, boolean sinceStart) {
         long now = clock.millis();
-        long seconds = Math.max(1, Math.min(Math.min(window.toSeconds(), SECONDS - 1),
-                Duration.between(started, Instant.ofEpochMilli(now)).toSeconds()));
+        long seconds = Math.max(1, Math.min(window.toSeconds(), SECONDS - 1));
+        if (sinceStart) {
+            seconds = Math.max(1, Math.min(seconds, Duration.between(started, Instant.ofEpochMilli(now)).toSeconds()));
+        }
         long current = now / 1000;
         double sum = 0;
         for (long s = current - seconds + 1; s <= current; s++) {

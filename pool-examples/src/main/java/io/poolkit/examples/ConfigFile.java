@@ -1,6 +1,7 @@
 package io.poolkit.examples;
 
 import io.poolkit.core.chain.Network;
+import io.poolkit.core.vardiff.VardiffSettings;
 import io.poolkit.examples.JsonTree.Node;
 import io.poolkit.examples.JsonTree.Obj;
 import io.poolkit.examples.JsonTree.Scalar;
@@ -176,10 +177,23 @@ final class ConfigFile {
             throw ConfigException.invalid(diff.key("fixed"), fixed.getAsDouble(), "a difficulty from difficulty.min ("
                     + min + ") to difficulty.max (" + max + ")", source);
         }
+        if (min < VardiffSettings.MIN_DIFFICULTY) {
+            throw ConfigException.invalid(diff.key("min"), min, "at least 2^-32 (" + VardiffSettings.MIN_DIFFICULTY
+                    + "), the easiest share target", source);
+        }
         Duration targetShare = diff.optional("targetShareTime")
                 .map(v -> Values.duration(diff.key("targetShareTime"), v, 0.1, source)).orElse(Duration.ofSeconds(10));
         Duration retarget = diff.optional("retargetInterval")
                 .map(v -> Values.duration(diff.key("retargetInterval"), v, 0.1, source)).orElse(Duration.ofSeconds(30));
+        if (targetShare.compareTo(Duration.ofHours(1)) > 0) {
+            throw ConfigException.invalid(diff.key("targetShareTime"), diff.optional("targetShareTime").orElse(""),
+                    "at most 1 hour", source);
+        }
+        if (retarget.compareTo(targetShare) < 0 || retarget.compareTo(Duration.ofDays(1)) > 0) {
+            throw ConfigException.invalid(diff.key("retargetInterval"), diff.optional("retargetInterval").orElse(""),
+                    "a duration from difficulty.targetShareTime (" + targetShare.toMillis() / 1000.0 + " s) to 1 day",
+                    source);
+        }
         DifficultySettings difficulty = new DifficultySettings(fixed.orElse(initial), fixed, min, max, targetShare,
                 retarget);
 

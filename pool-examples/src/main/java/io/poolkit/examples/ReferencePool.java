@@ -62,6 +62,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -104,6 +105,7 @@ public final class ReferencePool implements AutoCloseable {
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile Hash256 lastPrintedBlock;
     private volatile long acknowledgedAtStop = -1;
+    private volatile ScheduledFuture<?> statusTask;
 
     private JdbcLedger ledger;
     private JobSource source;
@@ -296,7 +298,7 @@ public final class ReferencePool implements AutoCloseable {
         }
         if (!settings.statusInterval().isZero()) {
             long period = settings.statusInterval().toMillis();
-            scheduler.scheduleAtFixedRate(this::printStatus, period, period, TimeUnit.MILLISECONDS);
+            statusTask = scheduler.scheduleAtFixedRate(this::printStatus, period, period, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -647,6 +649,10 @@ public final class ReferencePool implements AutoCloseable {
             return;
         }
         try {
+            ScheduledFuture<?> status = statusTask;
+            if (status != null) {
+                status.cancel(false);
+            }
             stopMiners();
             if (minerGroup != null) {
                 minerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

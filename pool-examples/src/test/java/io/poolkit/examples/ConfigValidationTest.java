@@ -294,6 +294,18 @@ class ConfigValidationTest {
     }
 
     @Test
+    void vardiffSettingsAreCheckedAgainstEachOther() throws Exception {
+        assertEquals("invalid difficulty.retargetInterval '5' in pool.json: expected a duration from "
+                + "difficulty.targetShareTime (10.0 s) to 1 day", configError("\"retargetInterval\": \"30s\"",
+                "\"retargetInterval\": 5"));
+        assertTrue(configError("\"min\": 0.001", "\"min\": 1e-12")
+                .startsWith("invalid difficulty.min 1.0E-12 in pool.json: expected at least 2^-32"));
+        assertTrue(configError("\"initial\": 1", "\"initial\": 1e-6")
+                .startsWith("invalid difficulty.initial 1.0E-6 in pool.json: expected a difficulty from "
+                        + "difficulty.min"));
+    }
+
+    @Test
     void tlsFilesMustExist() throws Exception {
         String message = configError("\"port\": 3333}", "\"port\": 3333, \"tls\": {\"port\": 3334, "
                 + "\"certificate\": \"missing.pem\", \"key\": \"missing.key\"}}");

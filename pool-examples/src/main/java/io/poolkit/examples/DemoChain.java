@@ -4,8 +4,6 @@ import io.poolkit.core.node.EmbeddedChain;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,13 +77,10 @@ final class DemoChain {
         return targetHashrate;
     }
 
-    /** Checks the measured hash rate every {@code max(3 × block interval, 10 s)} and retargets when needed. */
-    void scheduleRetargets(ScheduledExecutorService scheduler) {
-        long period = Math.max(10_000, 3 * blockInterval.toMillis());
-        scheduler.scheduleWithFixedDelay(this::retargetIfNeeded, period, period, TimeUnit.MILLISECONDS);
-    }
-
-    /** One check: retargets when the measured hash rate is off by more than 25 %; returns whether it did. */
+    /**
+     * One check (the pool runs it every {@code max(3 × block interval, 10 s)}): retargets when the measured hash
+     * rate is off by more than 25 %; returns whether it did.
+     */
     boolean retargetIfNeeded() {
         try {
             long measuredFor = Math.min(Duration.ofMinutes(5).toMillis(), clock.millis() - startedMillis);

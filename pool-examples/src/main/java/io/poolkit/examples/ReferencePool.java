@@ -106,6 +106,9 @@ public final class ReferencePool implements AutoCloseable {
     private volatile Hash256 lastPrintedBlock;
     private volatile long acknowledgedAtStop = -1;
     private volatile ScheduledFuture<?> statusTask;
+    /** Maturity, payments and retargeting; also the lock one of them holds while it runs. */
+    private final List<ScheduledFuture<?>> background = new ArrayList<>();
+    private boolean backgroundPaused; // guarded by background
 
     private JdbcLedger ledger;
     private JobSource source;
@@ -273,12 +276,18 @@ public final class ReferencePool implements AutoCloseable {
         dispatcher.addListener(server);
         source.start(dispatcher);
         if (demoChain != null) {
-            demoChain.scheduleRetargets(scheduler);
+            long period = Math.max(10_000, 3 * settings.demo().blockInterval().toMillis());
+            scheduleBackground(Duration.ofMillis(period), demoChain::retargetIfNeeded);
         }
 
         int maturity = settings.isDemo() ? settings.demo().maturity() : network.coinbaseMaturity();
         BlockMaturity blockMaturity = new BlockMaturity(ledger, source, maturity, clock, Duration.ofSeconds(30));
-        blockMaturity.schedule(scheduler, settings.isDemo() ? Duration.ofSeconds(1) : Duration.ofMinutes(1));
+        scheduleBackground(settings.isDemo() ? Duration.ofSeconds(1) : Duration.ofMinutes(1), () -> {
+            BlockMaturity.Report report = blockMaturity.runOnce();
+            if (report.orphaned() > 0) {
+                console.println(report.orphaned() + " block(s) left the chain: their credits are void");
+            }
+        });
         PaymentProcessor payments = PaymentProcessor.builder(ledger, wallet)
                 .thresholdSats(settings.payments().thresholdSats())
                 .maxOutputs(settings.payments().maxOutputs())
@@ -441,19 +450,47 @@ public final class ReferencePool implements AutoCloseable {
     }
 
     private void schedulePayments(PaymentProcessor payments) {
-        long period = settings.payments().interval().toMillis();
-        scheduler.scheduleWithFixedDelay(() -> {
-            try {
-                PaymentProcessor.Report report = payments.runOnce();
-                if (report.paidSats() > 0) {
-                    paidSats.addAndGet(report.paidSats());
-                    console.println(String.format(Locale.ROOT, "paid %s in %d transaction(s)",
-                            btc(report.paidSats()), report.sent() + report.resent()));
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("payment run failed: {}", e.toString());
+        scheduleBackground(settings.payments().interval(), () -> {
+            PaymentProcessor.Report report = payments.runOnce();
+            if (report.paidSats() > 0) {
+                paidSats.addAndGet(report.paidSats());
+                console.println(String.format(Locale.ROOT, "paid %s in %d transaction(s)",
+                        btc(report.paidSats()), report.sent() + report.resent()));
             }
-        }, period, period, TimeUnit.MILLISECONDS);
+        });
+    }
+
+    /**
+     * Runs {@code task} every {@code period} (first after one period), one background task at a time, a failure
+     * logged and not fatal; {@link #pauseBackgroundWork()} stops them all.
+     */
+    private void scheduleBackground(Duration period, Runnable task) {
+        long millis = period.toMillis();
+        background.add(scheduler.scheduleWithFixedDelay(() -> {
+            synchronized (background) {
+                if (backgroundPaused) {
+                    return;
+                }
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("background task failed: {}", e.toString());
+                }
+            }
+        }, millis, millis, TimeUnit.MILLISECONDS));
+    }
+
+    /**
+     * Stops maturity, payments and the demo chain's retargeting, waiting for one that is running: the books
+     * stand still from here (with the miners stopped too), so a test can compare them. Package-private.
+     */
+    void pauseBackgroundWork() {
+        synchronized (background) {
+            backgroundPaused = true;
+            for (ScheduledFuture<?> f : background) {
+                f.cancel(false);
+            }
+        }
     }
 
     private void startMiners() {

@@ -71,7 +71,8 @@ class ReferencePoolDemoTest {
                     && paymentConfirmed(ledger, chain))) {
                 Thread.sleep(250);
             }
-            pool.stopMiners(); // no new shares; every answer received: the figures stand still from here
+            pool.stopMiners(); // no new shares; every answer received
+            pool.pauseBackgroundWork(); // no maturity or payment runs: the books stand still from here
 
             List<BlockRecord> blocks = ledger.blocks(1000);
             assertTrue(blocks.size() >= 3, "blocks found: " + blocks.size() + "\n" + consoleBytes);

@@ -39,9 +39,9 @@ class MinimalPoolTest {
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
         }
-        try (FakeBitcoind node = FakeBitcoind.builder().cookieFile(dir.resolve(".cookie")).start();
-             AutoCloseable pool = MinimalPool.start(Network.REGTEST, node.url().toString(), node.cookieFile(), POOL,
-                     port, dir.resolve("ledger.db"))) {
+        try (FakeBitcoind node = FakeBitcoind.builder().cookieFile(dir.resolve(".cookie")).start()) {
+            AutoCloseable pool = MinimalPool.start(Network.REGTEST, node.url().toString(), node.cookieFile(), POOL,
+                    port, dir.resolve("ledger.db"));
             CompletableFuture<MiningNotify> job = new CompletableFuture<>();
             StratumClient miner = StratumClient.builder().host("127.0.0.1").port(port)
                     .listener(new StratumClient.Listener() {
@@ -78,6 +78,7 @@ class MinimalPoolTest {
                 assertEquals(work.prevHash(), Block.fromHex(block).header().prevHash());
             } finally {
                 miner.close().get(10, TimeUnit.SECONDS);
+                pool.close();
             }
         }
     }

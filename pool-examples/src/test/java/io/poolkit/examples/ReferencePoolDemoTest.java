@@ -157,8 +157,12 @@ class ReferencePoolDemoTest {
     private static void apiAgreesWithTheLedger(ReferencePool pool, Ledger ledger, List<BlockRecord> blocks)
             throws Exception {
         ApiClient api = new ApiClient(pool.apiPort());
-
+        // The job for the chain's newest tip reaches the pool a moment after the block that made it.
         Obj poolJson = api.json("/api/pool");
+        for (int i = 0; i < 50 && longAt(poolJson, "height") != pool.demoChain().chain().height(); i++) {
+            Thread.sleep(100);
+            poolJson = api.json("/api/pool");
+        }
         Instant now = Instant.now();
         ShareStats fiveMinutes = ledger.poolShares(now.minus(Duration.ofMinutes(5)));
         ShareStats hour = ledger.poolShares(now.minus(Duration.ofHours(1)));

@@ -17,7 +17,7 @@ import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.Size;
 import net.jqwik.api.lifecycle.AfterContainer;
 
-class StratumCodecProperties {
+class StratumCodecPropertiesTest {
     @AfterContainer
     static void releasedEveryBuffer() {
         LeakTracking.assertNoLeaks();

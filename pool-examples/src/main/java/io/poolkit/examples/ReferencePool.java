@@ -400,8 +400,9 @@ public final class ReferencePool implements AutoCloseable {
                 .clock(clock)
                 .serverVersion("PoolKit/" + version())
                 .workerThreads(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
-        // Issue 8 wires the connection guard here (bans, per-address limits); the benchmark profile will turn
-        // its bans off with a flag. This build has no guard, so nothing is banned.
+        // The connection guard (core.guard.ConnectionGuard: caps, rate limits, bans) goes here once the server
+        // takes one (issue 8); the benchmark profile then gets a flag for GuardSettings without bans. Until
+        // then nothing is banned.
         if (d.fixed().isPresent()) {
             double fixed = d.fixed().getAsDouble();
             b.initialDifficulty(fixed).difficultyRange(fixed, fixed);

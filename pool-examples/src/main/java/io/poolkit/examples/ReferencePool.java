@@ -256,9 +256,13 @@ public final class ReferencePool implements AutoCloseable {
         } else {
             NodeSettings node = settings.node().orElseThrow();
             BitcoindClient client = client(node);
+            toClose.add(client);
             checkNode(client, node, network);
+            // Payments get a client of their own: a slow sendmany never delays a template or a block.
+            BitcoindClient walletClient = client(node);
+            toClose.add(walletClient);
             source = GbtJobSource.builder().network(network).node(client).build();
-            wallet = BitcoindWallet.builder(client(node)).build();
+            wallet = BitcoindWallet.builder(walletClient).build();
         }
         toClose.add(source);
 
@@ -638,10 +642,6 @@ public final class ReferencePool implements AutoCloseable {
         return ledger;
     }
 
-    PoolSettings settings() {
-        return settings;
-    }
-
     StratumServer server() {
         return server;
     }
@@ -657,10 +657,6 @@ public final class ReferencePool implements AutoCloseable {
 
     ShareMeter meter() {
         return meter;
-    }
-
-    JobSource source() {
-        return source;
     }
 
     // ---- stopping
@@ -735,11 +731,6 @@ public final class ReferencePool implements AutoCloseable {
     @Override
     public void close() {
         stop();
-    }
-
-    /** Blocks until {@link #stop()} has finished. */
-    void awaitStopped() throws InterruptedException {
-        done.await();
     }
 
     /** The pool as the API and metrics see it. */

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It uses the JDK's {@code sun.misc.Signal} (module jdk.unsupported, present in every JDK 17 build),
  * through reflection so the build needs no internal-API warnings. Where that is missing, a shutdown hook
- * still stops the pool, with the JVM's own exit status.
+ * still stops the pool, with the JVM's own exit status. Stateless.
  */
 final class StopSignals {
     private static final Logger LOG = LoggerFactory.getLogger(StopSignals.class);

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.poolkit.core.chain.BlockTemplate;
 import io.poolkit.core.testing.FakeBitcoind;
 import io.poolkit.core.testing.SharedVectors;
+import io.poolkit.core.testing.UsesSharedVectors;
 import io.poolkit.examples.CommandLine.Command;
 import io.poolkit.examples.JsonTree.Obj;
 import io.poolkit.stratum.client.StratumClient;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the chain's height and difficulty; a node on another chain, an unreachable node and a TLS listener this
  * build lacks each stop the start with a clear line.
  */
+@UsesSharedVectors
 class ReferencePoolNodeTest {
     // Addresses of a real Bitcoin Core wallet (regtest) and Bitcoin Core's key_io_valid.json (mainnet).
     private static final String REGTEST_ADDRESS = "mnRm6XHsyHepHJhrV3S4JyVp4nUCzEV7uv";

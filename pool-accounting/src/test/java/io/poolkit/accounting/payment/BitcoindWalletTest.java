@@ -15,6 +15,7 @@ import io.poolkit.core.testing.FakeBitcoind;
 import io.poolkit.core.testing.FakeBitcoind.Answer;
 import io.poolkit.core.testing.FakeBitcoind.RecordedRequest;
 import io.poolkit.core.testing.SharedVectors;
+import io.poolkit.core.testing.UsesSharedVectors;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code sendmany} vector was sent with comment {@code payout:vector-1} paying a taproot, a legacy and a
  * p2sh-segwit address 0.125, 0.5 and 0.75 BTC.
  */
+@UsesSharedVectors
 class BitcoindWalletTest {
     private static final String KEY = "payout:vector-1";
     private static final String TXID = "3676aec42f7cdb1732b36b73c40932c6ca8a6dbf0b0826263f9dde2d839f18d2";

@@ -10,6 +10,7 @@ import io.poolkit.core.chain.Network;
 import io.poolkit.core.share.RejectReason;
 import io.poolkit.core.testing.FakeBitcoind;
 import io.poolkit.core.testing.SharedVectors;
+import io.poolkit.core.testing.UsesSharedVectors;
 import io.poolkit.stratum.client.StratumClient;
 import io.poolkit.stratum.client.SubmitResult;
 import io.poolkit.stratum.codec.MiningNotify;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The README's SDK example runs: on a node answering with a real regtest node's template, it hands a miner
  * that template's work over real TCP and judges its share.
  */
+@UsesSharedVectors
 class MinimalPoolTest {
     // Regtest addresses of a real Bitcoin Core wallet (shared/vectors/bitcoind-regtest/wallet-*.json).
     private static final String POOL = "mnRm6XHsyHepHJhrV3S4JyVp4nUCzEV7uv";

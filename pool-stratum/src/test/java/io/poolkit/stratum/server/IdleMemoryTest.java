@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.poolkit.core.chain.Network;
 import io.poolkit.core.job.Job;
+import io.poolkit.core.testing.UsesSharedVectors;
 import io.poolkit.core.vardiff.VardiffSettings;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Timeout;
  * connected it also publishes a new job and prints the fan-out time, first to last connection.
  */
 @Timeout(180)
+@UsesSharedVectors
 class IdleMemoryTest {
     private static final int WARM_UP = 500;
     private static final int MEASURED = 5_000;

@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.poolkit.core.chain.AddressException.Kind;
 import io.poolkit.core.testing.SharedVectors;
+import io.poolkit.core.testing.UsesSharedVectors;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+@UsesSharedVectors
 class AddressTest {
     // Real addresses from bitcoin-core/key_io_valid.json, mutated below.
     private static final String MAIN_P2WPKH = "bc1qvyq0cc6rahyvsazfdje0twl7ez82ndmuac2lhv";

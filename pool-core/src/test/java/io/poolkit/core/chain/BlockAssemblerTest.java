@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.poolkit.core.testing.SharedVectors;
+import io.poolkit.core.testing.UsesSharedVectors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+@UsesSharedVectors
 class BlockAssemblerTest {
     private static final byte[] P2WPKH = Hex.decode("0014ad6176140fefbe31934a237666ef1eb2c5ccd44e");
     private static final byte[] E1 = Hex.decode("0badcafe");

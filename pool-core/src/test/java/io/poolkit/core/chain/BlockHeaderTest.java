@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.poolkit.core.testing.SharedVectors;
+import io.poolkit.core.testing.UsesSharedVectors;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
+@UsesSharedVectors
 class BlockHeaderTest {
 
     @Test

@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.poolkit.core.testing.SharedVectors;
+import io.poolkit.core.testing.UsesSharedVectors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
+@UsesSharedVectors
 class BlockTemplateTest {
     private static final String WITH_TRANSACTIONS = "bitcoind-regtest/getblocktemplate-with-transactions.json";
     private static final String EMPTY_MEMPOOL = "bitcoind-regtest/getblocktemplate-empty-mempool.json";

@@ -9,12 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.poolkit.core.hash.Sha256d;
 import io.poolkit.core.testing.SharedVectors;
+import io.poolkit.core.testing.UsesSharedVectors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
+@UsesSharedVectors
 class BlockTest {
     private static final String BLOCK_413567 = "bitcoin-core/block413567.raw";
     private static final Hash256 BLOCK_413567_HASH =

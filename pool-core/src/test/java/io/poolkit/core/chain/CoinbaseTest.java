@@ -8,11 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.poolkit.core.hash.Sha256d;
 import io.poolkit.core.testing.SharedVectors;
+import io.poolkit.core.testing.UsesSharedVectors;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+@UsesSharedVectors
 class CoinbaseTest {
     private static final byte[] P2WPKH = Hex.decode("0014ad6176140fefbe31934a237666ef1eb2c5ccd44e");
     private static final byte[] E1 = Hex.decode("f000000d");

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.poolkit.core.testing.SharedVectors;
+import io.poolkit.core.testing.UsesSharedVectors;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+@UsesSharedVectors
 class DifficultyTest {
 
     @Test

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.poolkit.core.hash.Sha256d;
 import io.poolkit.core.testing.SharedVectors;
+import io.poolkit.core.testing.UsesSharedVectors;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.MathContext;
@@ -23,6 +24,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
+@UsesSharedVectors
 class TargetTest {
     private static final BigInteger TWO_256 = BigInteger.ONE.shiftLeft(256);
     private static final BigInteger MAX_VALUE = TWO_256.subtract(BigInteger.ONE);

@@ -18,6 +18,7 @@ import io.poolkit.core.chain.Transaction;
 import io.poolkit.core.chain.TxOutput;
 import io.poolkit.core.hash.Sha256d;
 import io.poolkit.core.testing.SharedVectors;
+import io.poolkit.core.testing.UsesSharedVectors;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -32,6 +33,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 import org.junit.jupiter.api.Test;
 
+@UsesSharedVectors
 class JobFactoryTest {
     private static final String TEMPLATE_JSON = "bitcoind-regtest/getblocktemplate-with-transactions.json";
     private static final byte[] E1 = Hex.decode("0badcafe");

@@ -13,6 +13,7 @@ import io.poolkit.core.chain.AddressException;
 import io.poolkit.core.chain.BlockTemplate;
 import io.poolkit.core.chain.Network;
 import io.poolkit.core.testing.SharedVectors;
+import io.poolkit.core.testing.UsesSharedVectors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -23,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
+@UsesSharedVectors
 class JobRegistryTest {
     private static final BlockTemplate TEMPLATE =
             BlockTemplate.parse(SharedVectors.text("bitcoind-regtest/getblocktemplate-with-transactions.json"));

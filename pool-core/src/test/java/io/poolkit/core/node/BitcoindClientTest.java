@@ -18,6 +18,7 @@ import io.poolkit.core.testing.FakeBitcoind;
 import io.poolkit.core.testing.FakeBitcoind.Answer;
 import io.poolkit.core.testing.FakeBitcoind.RecordedRequest;
 import io.poolkit.core.testing.SharedVectors;
+import io.poolkit.core.testing.UsesSharedVectors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@UsesSharedVectors
 class BitcoindClientTest {
     private static final String VEC = FakeBitcoind.VECTORS;
     private static final Hash256 TIP =

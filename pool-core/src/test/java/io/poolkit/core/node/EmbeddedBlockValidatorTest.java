@@ -20,6 +20,7 @@ import io.poolkit.core.chain.WitnessCommitment;
 import io.poolkit.core.node.EmbeddedBlockValidator.Context;
 import io.poolkit.core.node.EmbeddedBlockValidator.Rejection;
 import io.poolkit.core.testing.SharedVectors;
+import io.poolkit.core.testing.UsesSharedVectors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -29,6 +30,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The block rules the embedded chain's own templates never come near: limits, finality, in-block spends. */
+@UsesSharedVectors
 class EmbeddedBlockValidatorTest {
     private static final long HEIGHT = 10;
     private static final long MEDIAN_TIME_PAST = 1_700_000_000L;

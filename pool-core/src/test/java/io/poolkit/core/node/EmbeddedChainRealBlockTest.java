@@ -23,6 +23,7 @@ import io.poolkit.core.chain.WitnessCommitment;
 import io.poolkit.core.job.BlockState;
 import io.poolkit.core.job.BlockVerdict;
 import io.poolkit.core.testing.SharedVectors;
+import io.poolkit.core.testing.UsesSharedVectors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -43,6 +44,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The block a real Bitcoin Core v31.0 regtest node accepted, judged by an embedded chain started on its
  * template's parent: accepted whole, and refused for every single-field change with the rule that catches it.
  */
+@UsesSharedVectors
 class EmbeddedChainRealBlockTest {
     private static final String TEMPLATE = "bitcoind-regtest/getblocktemplate-with-transactions.json";
     private static final String ACCEPTED = "bitcoind-regtest/assembled-block.json";

@@ -19,6 +19,7 @@ import io.poolkit.core.chain.TemplateTransaction;
 import io.poolkit.core.chain.Transaction;
 import io.poolkit.core.node.EmbeddedTestBlocks.Recorder;
 import io.poolkit.core.testing.SharedVectors;
+import io.poolkit.core.testing.UsesSharedVectors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** A wallet's transaction through the embedded chain: mempool, template, block, confirmations. */
+@UsesSharedVectors
 class EmbeddedChainTransactionTest {
     /** The real {@code sendmany} payout of the regtest vectors: lock time 204, fee 4620 sats. */
     private static final long PAYOUT_FEE_SATS = 4_620;

@@ -14,11 +14,13 @@ import io.poolkit.core.chain.Hex;
 import io.poolkit.core.chain.Network;
 import io.poolkit.core.chain.Target;
 import io.poolkit.core.testing.SharedVectors;
+import io.poolkit.core.testing.UsesSharedVectors;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 /** The coinbase-only template made from a new tip's header ({@link GbtTipTemplates}). */
+@UsesSharedVectors
 class GbtJobSourceCoinbaseOnlyTest {
     private static final BlockTemplate PREVIOUS =
             BlockTemplate.parse(SharedVectors.text(VEC + "getblocktemplate-with-transactions.json"));

@@ -23,6 +23,7 @@ import io.poolkit.core.testing.FakeBitcoind;
 import io.poolkit.core.testing.FakeBitcoind.Answer;
 import io.poolkit.core.testing.FakeBitcoind.RecordedRequest;
 import io.poolkit.core.testing.SharedVectors;
+import io.poolkit.core.testing.UsesSharedVectors;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * A node that is down at start, dies mid-run, refuses the credentials, is warming up or answers garbage;
  * two nodes failing over and back.
  */
+@UsesSharedVectors
 class GbtJobSourceFaultTest {
     private static final BlockTemplate REAL =
             BlockTemplate.parse(SharedVectors.text(VEC + "getblocktemplate-with-transactions.json"));

@@ -20,6 +20,7 @@ import io.poolkit.core.job.BlockVerdict.Status;
 import io.poolkit.core.testing.FakeBitcoind;
 import io.poolkit.core.testing.FakeBitcoind.Answer;
 import io.poolkit.core.testing.SharedVectors;
+import io.poolkit.core.testing.UsesSharedVectors;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Block submission with a verified verdict, and block state, against the real regtest answers. */
+@UsesSharedVectors
 class GbtJobSourceSubmitTest {
     /** The block built from the real template and accepted by the node (height 205, hash FOUND). */
     private static final String ACCEPTED_HEX =

@@ -34,6 +34,7 @@ import io.poolkit.core.testing.FakeBitcoind;
 import io.poolkit.core.testing.FakeBitcoind.Answer;
 import io.poolkit.core.testing.FakeBitcoind.RecordedRequest;
 import io.poolkit.core.testing.SharedVectors;
+import io.poolkit.core.testing.UsesSharedVectors;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,6 +50,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Templates from a node serving the real regtest answers: start, new tips, refreshes, long polls. */
+@UsesSharedVectors
 class GbtJobSourceTest {
     private final GbtJobSourceFixture fx = new GbtJobSourceFixture();
 

@@ -34,6 +34,7 @@ import io.poolkit.core.job.Job;
 import io.poolkit.core.job.JobFactory;
 import io.poolkit.core.job.JobRegistry;
 import io.poolkit.core.testing.SharedVectors;
+import io.poolkit.core.testing.UsesSharedVectors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -46,6 +47,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+@UsesSharedVectors
 class BitcoinShareValidatorTest {
     private static final int MASK = 0x1fffe000;
 

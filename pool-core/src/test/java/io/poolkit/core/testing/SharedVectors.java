@@ -54,6 +54,11 @@ public final class SharedVectors {
         return found;
     }
 
+    /** Whether {@code ../shared/vectors} was found. */
+    public static boolean isPresent() {
+        return locateShared() != null;
+    }
+
     private static Path vectorsDir() {
         return sharedDir().resolve("vectors");
     }

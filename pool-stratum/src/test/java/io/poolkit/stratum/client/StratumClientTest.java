@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.poolkit.core.testing.UsesSharedVectors;
 import io.poolkit.stratum.codec.MiningNotify;
 import io.poolkit.stratum.codec.StratumError;
 import io.poolkit.stratum.codec.StratumId;
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(LeakTracking.class)
+@UsesSharedVectors
 class StratumClientTest {
     private static final String WORKER = "bcrt1qsw9dlwykky7nee5rj58py9shlrnzc6y626tfh0.rig1";
     private static EventLoopGroup shared;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.poolkit.core.chain.Hash256;
+import io.poolkit.core.testing.UsesSharedVectors;
 import io.poolkit.stratum.testing.LeakTracking;
 import io.poolkit.stratum.testing.Transcript;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The real cpuminer 2.5.1 ↔ ckpool session, line by line, through our decoder and writer. */
 @ExtendWith(LeakTracking.class)
+@UsesSharedVectors
 class TranscriptTest {
     private static final String WORKER = "bcrt1qsw9dlwykky7nee5rj58py9shlrnzc6y626tfh0.rig1";
 

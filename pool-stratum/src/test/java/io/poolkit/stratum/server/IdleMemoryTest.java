@@ -7,6 +7,7 @@ import io.poolkit.core.chain.Network;
 import io.poolkit.core.guard.ConnectionGuard;
 import io.poolkit.core.guard.GuardSettings;
 import io.poolkit.core.job.Job;
+import io.poolkit.core.testing.UsesSharedVectors;
 import io.poolkit.core.vardiff.VardiffSettings;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Timeout;
  * connected it also publishes a new job and prints the fan-out time, first to last connection.
  */
 @Timeout(180)
+@UsesSharedVectors
 class IdleMemoryTest {
     private static final int WARM_UP = 500;
     private static final int MEASURED = 5_000;

@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.poolkit.core.chain.Network;
 import io.poolkit.core.job.Job;
+import io.poolkit.core.testing.UsesSharedVectors;
 import io.poolkit.stratum.codec.MiningNotify;
 import io.poolkit.stratum.codec.StratumMethods;
 import io.poolkit.stratum.codec.StratumRequest;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Jobs, difficulty changes, version masks, extranonce changes and reconnects, as sessions see them. */
 @ExtendWith(LeakTracking.class)
 @Timeout(60)
+@UsesSharedVectors
 class JobFanOutTest {
     private static final String SUBSCRIBE = "{\"id\": 1, \"method\": \"mining.subscribe\", \"params\": [\"cpuminer/2.5.1\"]}";
     private static final String AUTHORIZE = "{\"id\": 2, \"method\": \"mining.authorize\", \"params\": [\"" + TestJobs.WORKER + "\", \"x\"]}";

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.poolkit.core.chain.Network;
 import io.poolkit.core.job.Job;
+import io.poolkit.core.testing.UsesSharedVectors;
 import io.poolkit.stratum.codec.MiningNotify;
 import io.poolkit.stratum.codec.StratumId;
 import io.poolkit.stratum.codec.StratumMessage;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(LeakTracking.class)
 @Timeout(60)
+@UsesSharedVectors
 class ServerTranscriptTest {
     private final Transcript transcript = Transcript.load(Transcript.CPUMINER_CKPOOL);
     private final ScriptedValidator validator = new ScriptedValidator();

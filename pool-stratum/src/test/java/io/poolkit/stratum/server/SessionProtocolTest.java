@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.poolkit.core.chain.Network;
 import io.poolkit.core.share.RejectReason;
+import io.poolkit.core.testing.UsesSharedVectors;
 import io.poolkit.stratum.codec.StratumId;
 import io.poolkit.stratum.codec.StratumMessage;
 import io.poolkit.stratum.codec.StratumMethods;
@@ -29,6 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Every method and every error code, through the server's real pipeline on {@code EmbeddedChannel}s. */
 @ExtendWith(LeakTracking.class)
 @Timeout(60)
+@UsesSharedVectors
 class SessionProtocolTest {
     private static final String WORKER = TestJobs.WORKER;
     private static final String SUBSCRIBE = "{\"id\": 1, \"method\": \"mining.subscribe\", \"params\": [\"cpuminer/2.5.1\"]}";

@@ -17,6 +17,7 @@ import io.poolkit.core.share.FoundBlock;
 import io.poolkit.core.share.RejectReason;
 import io.poolkit.core.share.Share;
 import io.poolkit.core.share.ShareSink;
+import io.poolkit.core.testing.UsesSharedVectors;
 import io.poolkit.stratum.codec.StratumId;
 import io.poolkit.stratum.codec.StratumResponse;
 import io.poolkit.stratum.testing.LeakTracking;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(LeakTracking.class)
 @Timeout(60)
+@UsesSharedVectors
 class ShareAcknowledgementTest {
     /** Met by about half of all hashes. */
     private static final double EASY = Math.scalb(1.0, -31);

@@ -19,6 +19,7 @@ import io.poolkit.core.share.FoundBlock;
 import io.poolkit.core.share.RejectReason;
 import io.poolkit.core.share.Share;
 import io.poolkit.core.share.ShareSink;
+import io.poolkit.core.testing.UsesSharedVectors;
 import io.poolkit.core.vardiff.VardiffSettings;
 import io.poolkit.stratum.client.SubmitResult;
 import io.poolkit.stratum.codec.MiningNotify;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.Timeout;
  * towards its share interval; a share on a job from before a new block is refused with 21.
  */
 @Timeout(90)
+@UsesSharedVectors
 class StratumServerIntegrationTest {
     private static final Duration SHARE_INTERVAL = Duration.ofMillis(250);
     private static final Duration BLOCK_INTERVAL = Duration.ofMillis(1500);

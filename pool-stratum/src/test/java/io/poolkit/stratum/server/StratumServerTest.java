@@ -17,6 +17,7 @@ import io.poolkit.core.job.JobFactory;
 import io.poolkit.core.job.JobRegistry;
 import io.poolkit.core.share.BitcoinShareValidator;
 import io.poolkit.core.share.Share;
+import io.poolkit.core.testing.UsesSharedVectors;
 import io.poolkit.stratum.client.ConfigureRequest;
 import io.poolkit.stratum.client.ConfigureResult;
 import io.poolkit.stratum.client.Reconnect;
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** The server over real TCP on 127.0.0.1, with {@link StratumClient}s. */
 @ExtendWith(LeakTracking.class)
 @Timeout(60)
+@UsesSharedVectors
 class StratumServerTest {
     private static final EventLoopGroup CLIENTS = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
 

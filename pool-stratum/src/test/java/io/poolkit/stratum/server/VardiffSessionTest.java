@@ -11,6 +11,7 @@ import io.poolkit.core.job.JobFactory;
 import io.poolkit.core.job.JobRegistry;
 import io.poolkit.core.job.BlockVerdict;
 import io.poolkit.core.share.BitcoinShareValidator;
+import io.poolkit.core.testing.UsesSharedVectors;
 import io.poolkit.core.vardiff.VardiffSettings;
 import io.poolkit.stratum.codec.StratumMethods;
 import io.poolkit.stratum.codec.StratumRequest;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Vardiff as sessions live it: shares and quiet time move the difficulty, sent before the next job. */
 @ExtendWith(LeakTracking.class)
 @Timeout(60)
+@UsesSharedVectors
 class VardiffSessionTest {
     private static final double EASY = Math.scalb(1.0, -31);
     private static final byte[] EXTRANONCE2 = {0, 0, 0, 9};

@@ -1,0 +1,328 @@
+package io.poolkit.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.poolkit.core.chain.Network;
+import io.poolkit.examples.CommandLine.Command;
+import io.poolkit.examples.PoolSettings.LedgerKind;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every kind of bad option or configuration value stops the start with its own one-line message naming the
+ * option (or key), the value and what is allowed.
+ */
+class ConfigValidationTest {
+    // Regtest addresses of a real Bitcoin Core wallet (shared/vectors/bitcoind-regtest/wallet-*.json).
+    private static final String REGTEST_ADDRESS = "bcrt1p59e6crpusd5dmnwaht950x25zpncyu67qefmkekz0xwzv3mx7flsurgqu2";
+    // A mainnet address from Bitcoin Core's key_io_valid.json.
+    private static final String MAINNET_ADDRESS = "bc1qvyq0cc6rahyvsazfdje0twl7ez82ndmuac2lhv";
+
+    @TempDir
+    Path dir;
+    private Path cookie;
+
+    @BeforeEach
+    void writeCookie() throws Exception {
+        cookie = dir.resolve(".cookie");
+        Files.writeString(cookie, "__cookie__:secret");
+    }
+
+    private static String demoError(String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = "demo";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return assertThrows(ConfigException.class, () -> CommandLine.parse(all)).getMessage();
+    }
+
+    /** A valid pool.json with {@code replace} applied to its text. */
+    private String configError(String from, String to) throws Exception {
+        String text = validConfig();
+        assertTrue(text.contains(from), "the valid config holds " + from);
+        Path file = dir.resolve("pool.json");
+        Files.writeString(file, text.replace(from, to));
+        return assertThrows(ConfigException.class,
+                () -> CommandLine.parse("run", "--config", file.toString())).getMessage();
+    }
+
+    private String validConfig() {
+        return """
+                {
+                  "network": "regtest",
+                  "node": {"url": "http://127.0.0.1:18443/wallet/pool", "cookieFile": "COOKIE"},
+                  "payoutAddress": "ADDRESS",
+                  "poolTag": "/PoolKit/",
+                  "scheme": {"name": "pplns", "n": "2"},
+                  "feeBps": 100,
+                  "payments": {"thresholdSats": 1000000, "interval": "10m", "maxOutputs": 100},
+                  "stratum": {"host": "0.0.0.0", "port": 3333},
+                  "difficulty": {"initial": 1, "min": 0.001, "targetShareTime": 10, "retargetInterval": "30s"},
+                  "ledger": {"type": "sqlite", "path": "poolkit-data/ledger.db"},
+                  "api": {"host": "127.0.0.1", "port": 8080},
+                  "statusInterval": 60
+                }
+                """.replace("COOKIE", cookie.toString().replace("\\", "\\\\")).replace("ADDRESS", REGTEST_ADDRESS);
+    }
+
+    // ---- the command line
+
+    @Test
+    void theDemoNeedsNoOptionsAndHasDocumentedDefaults() {
+        PoolSettings s = ((Command.Demo) CommandLine.parse()).settings();
+        assertTrue(s.isDemo());
+        assertEquals(Network.REGTEST, s.network());
+        assertEquals(3333, s.stratum().port());
+        assertTrue(s.stratum().portFallback());
+        assertEquals(8080, s.api().port());
+        assertEquals(Path.of("poolkit-data", "ledger.db"), s.ledger().path());
+        assertEquals(3, s.demo().miners());
+        assertEquals(Duration.ofSeconds(20), s.demo().blockInterval());
+        assertEquals("pplns", s.scheme());
+        assertTrue(s.difficulty().vardiff());
+    }
+
+    @Test
+    void benchmarkProfileOptionsAreRead() {
+        PoolSettings s = ((Command.Demo) CommandLine.parse("demo", "--share-difficulty", "0.0001", "--miners", "0",
+                "--ledger", "postgresql", "--ledger-url", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres",
+                "--stratum-port=0", "--run-for", "90s")).settings();
+        assertEquals(0.0001, s.difficulty().fixed().getAsDouble());
+        assertFalse(s.difficulty().vardiff());
+        assertEquals(0, s.demo().miners());
+        assertEquals(LedgerKind.POSTGRESQL, s.ledger().kind());
+        assertEquals(0, s.stratum().port());
+        assertFalse(s.stratum().portFallback());
+        assertEquals(Duration.ofSeconds(90), s.runFor().orElseThrow());
+    }
+
+    @Test
+    void anUnknownOptionIsNamedWithTheKnownOnes() {
+        String message = demoError("--minrs", "3");
+        assertTrue(message.startsWith("unknown option '--minrs'"), message);
+        assertTrue(message.contains("--miners"), message);
+    }
+
+    @Test
+    void anUnknownCommandIsNamed() {
+        String message = assertThrows(ConfigException.class, () -> CommandLine.parse("serve")).getMessage();
+        assertEquals("unknown command 'serve': expected one of demo, run, help, version", message);
+    }
+
+    @Test
+    void aBadNumberNamesTheOptionTheValueAndTheRange() {
+        assertEquals("invalid --miners 'abc': expected a whole number from 0 to 64", demoError("--miners", "abc"));
+        assertEquals("invalid --miners '65': expected a whole number from 0 to 64", demoError("--miners", "65"));
+        assertTrue(demoError("--fee-bps", "1.5").startsWith("invalid --fee-bps '1.5': expected a whole number"));
+        assertTrue(demoError("--miner-hashrate", "fast").startsWith("invalid --miner-hashrate 'fast'"));
+    }
+
+    @Test
+    void zeroOrNegativeWhereAPositiveValueIsNeededIsRefused() {
+        assertTrue(demoError("--share-difficulty", "0").startsWith("invalid --share-difficulty '0': expected a "
+                + "difficulty > 0"));
+        assertTrue(demoError("--share-difficulty", "-1").startsWith("invalid --share-difficulty '-1'"));
+        assertTrue(demoError("--block-interval", "0").startsWith("invalid --block-interval '0': expected a duration "
+                + "of at least 0.5 seconds"));
+        assertTrue(demoError("--payout-threshold", "0").startsWith("invalid --payout-threshold '0': expected a whole "
+                + "number of satoshis from 1"));
+        assertTrue(demoError("--maturity", "-3").startsWith("invalid --maturity '-3'"));
+    }
+
+    @Test
+    void aPortOutOfRangeIsRefused() {
+        assertEquals("invalid --stratum-port '70000': expected a port from 1 to 65535, or 0 for any free port",
+                demoError("--stratum-port", "70000"));
+        assertTrue(demoError("--api-port", "-1").startsWith("invalid --api-port '-1'"));
+    }
+
+    @Test
+    void anUnknownSchemeListsTheAvailableOnes() {
+        String message = demoError("--scheme", "pplnz");
+        assertTrue(message.startsWith("invalid --scheme 'pplnz': expected one of "), message);
+        assertTrue(message.contains("pplns") && message.contains("pps") && message.contains("solo"), message);
+    }
+
+    @Test
+    void aPluginSchemeWorksByItsName() {
+        // ShareCountScheme in the test sources, listed in META-INF/services: the way a user adds a scheme.
+        PoolSettings s = ((Command.Demo) CommandLine.parse("demo", "--scheme", "share-count")).settings();
+        assertEquals("share-count", s.scheme());
+    }
+
+    @Test
+    void aBadSchemeSettingIsNamed() {
+        String message = demoError("--scheme-option", "n=abc");
+        assertTrue(message.startsWith("invalid --scheme-option for scheme 'pplns': "), message);
+        assertTrue(message.contains("'n'"), message);
+        assertTrue(demoError("--scheme-option", "typo=1").contains("typo"));
+        assertEquals("invalid --scheme-option 'n': expected KEY=VALUE, e.g. n=2", demoError("--scheme-option", "n"));
+    }
+
+    @Test
+    void aValueMissingAtTheEndIsNamed() {
+        assertEquals("missing value for --miners: expected N (default: 3)", demoError("--miners"));
+    }
+
+    @Test
+    void theLedgerOptionsAreChecked() {
+        assertEquals("invalid --ledger 'mysql': expected sqlite or postgresql", demoError("--ledger", "mysql"));
+        assertTrue(demoError("--ledger", "postgresql").startsWith("missing --ledger-url: expected a PostgreSQL JDBC "
+                + "URL"));
+        assertTrue(demoError("--ledger", "postgresql", "--ledger-url", "postgres://x").startsWith(
+                "invalid --ledger-url 'postgres://x': expected a PostgreSQL JDBC URL"));
+    }
+
+    @Test
+    void runNeedsAConfigFileThatExists() {
+        assertTrue(assertThrows(ConfigException.class, () -> CommandLine.parse("run")).getMessage()
+                .startsWith("missing --config"));
+        String message = assertThrows(ConfigException.class,
+                () -> CommandLine.parse("run", "--config", dir.resolve("nope.json").toString())).getMessage();
+        assertTrue(message.startsWith("invalid --config '" + dir.resolve("nope.json") + "': expected an existing file "
+                + "(no such file"), message);
+    }
+
+    @Test
+    void helpListsEveryOptionWithItsDefault() {
+        String help = ((Command.Help) CommandLine.parse("--help")).text();
+        for (CommandLine.Option o : CommandLine.DEMO_OPTIONS) {
+            assertTrue(help.contains(o.name() + " " + o.arg()), o.name());
+            assertTrue(help.contains("(default: " + o.defaultText() + ")"), o.name());
+        }
+        assertTrue(help.contains("--config FILE"));
+        assertInstanceOf(Command.Version.class, CommandLine.parse("--version"));
+    }
+
+    // ---- pool.json
+
+    @Test
+    void aValidConfigIsReadWithItsValues() throws Exception {
+        Path file = dir.resolve("pool.json");
+        Files.writeString(file, validConfig());
+        Command.Run run = (Command.Run) CommandLine.parse("run", "--config", file.toString());
+        PoolSettings s = run.settings();
+        assertFalse(s.isDemo());
+        assertEquals(Network.REGTEST, s.network());
+        assertEquals(REGTEST_ADDRESS, s.payoutAddress());
+        assertEquals(cookie, s.node().orElseThrow().cookieFile().orElseThrow());
+        assertEquals(Map.of("n", "2"), s.schemeConfig());
+        assertEquals(Duration.ofMinutes(10), s.payments().interval());
+        assertEquals(Duration.ofSeconds(30), s.difficulty().retargetInterval());
+        assertEquals(100, s.demo().maturity());
+    }
+
+    @Test
+    void malformedJsonNamesTheLineAndColumn() throws Exception {
+        String message = configError("\"feeBps\": 100,", "\"feeBps\": 100,,");
+        assertTrue(message.startsWith("pool.json is not valid JSON: "), message);
+        assertTrue(message.contains("line 7"), message);
+        assertEquals(1, message.lines().count());
+    }
+
+    @Test
+    void anUnknownKeyIsNamedWithTheKnownOnes() throws Exception {
+        assertEquals("unknown key 'stratum.prot' in pool.json: expected one of host, port, tls",
+                configError("\"port\": 3333", "\"prot\": 3333"));
+        assertTrue(configError("\"feeBps\"", "\"fee\"").startsWith("unknown key 'fee' in pool.json"));
+    }
+
+    @Test
+    void anAddressOfAnotherNetworkIsRefused() throws Exception {
+        String message = configError(REGTEST_ADDRESS, MAINNET_ADDRESS);
+        assertTrue(message.startsWith("invalid payoutAddress '" + MAINNET_ADDRESS + "' in pool.json: expected an "
+                + "address of regtest ("), message);
+    }
+
+    @Test
+    void anInvalidAddressIsRefused() throws Exception {
+        String typo = REGTEST_ADDRESS.substring(0, REGTEST_ADDRESS.length() - 1) + "3";
+        assertTrue(configError(REGTEST_ADDRESS, typo).startsWith("invalid payoutAddress '" + typo + "' in pool.json"));
+    }
+
+    @Test
+    void aBadUrlIsRefused() throws Exception {
+        String message = configError("http://127.0.0.1:18443/wallet/pool", "ftp://127.0.0.1:18443");
+        assertTrue(message.startsWith("invalid node.url 'ftp://127.0.0.1:18443' in pool.json: expected an http:// URL"),
+                message);
+        assertTrue(configError("http://127.0.0.1:18443/wallet/pool", "http://user:pw@127.0.0.1:18443")
+                .contains("credentials go in their own settings"));
+    }
+
+    @Test
+    void aPortOutOfRangeInTheConfigIsRefused() throws Exception {
+        assertEquals("invalid stratum.port '70000' in pool.json: expected a port from 1 to 65535, or 0 for any free "
+                + "port", configError("\"port\": 3333", "\"port\": 70000"));
+    }
+
+    @Test
+    void aMissingCookieFileIsRefused() throws Exception {
+        String message = configError(".cookie\"", ".cookie-missing\"");
+        assertTrue(message.startsWith("invalid node.cookieFile '"), message);
+        assertTrue(message.contains("no such file"), message);
+    }
+
+    @Test
+    void anUnknownNetworkOrSchemeInTheConfigIsRefused() throws Exception {
+        assertEquals("invalid network 'mainnet2' in pool.json: expected one of main, test, signet, regtest",
+                configError("\"regtest\"", "\"mainnet2\""));
+        assertTrue(configError("\"name\": \"pplns\"", "\"name\": \"pplnz\"")
+                .startsWith("invalid scheme.name 'pplnz' in pool.json: expected one of "));
+    }
+
+    @Test
+    void wrongTypesAndMissingKeysAreNamed() throws Exception {
+        assertEquals("invalid stratum '3333' in pool.json: expected an object {...}",
+                configError("\"stratum\": {\"host\": \"0.0.0.0\", \"port\": 3333}", "\"stratum\": 3333"));
+        assertTrue(configError("\"payoutAddress\": \"" + REGTEST_ADDRESS + "\",", "")
+                .startsWith("missing payoutAddress in pool.json"));
+        assertTrue(configError("\"feeBps\": 100", "\"feeBps\": -5")
+                .startsWith("invalid feeBps '-5' in pool.json: expected a whole number from 0 to 10000"));
+        assertTrue(configError("\"min\": 0.001", "\"min\": 0")
+                .startsWith("invalid difficulty.min '0' in pool.json: expected a difficulty > 0"));
+    }
+
+    @Test
+    void vardiffSettingsAreCheckedAgainstEachOther() throws Exception {
+        assertEquals("invalid difficulty.retargetInterval '5' in pool.json: expected a duration from "
+                + "difficulty.targetShareTime (10.0 s) to 1 day", configError("\"retargetInterval\": \"30s\"",
+                "\"retargetInterval\": 5"));
+        assertTrue(configError("\"min\": 0.001", "\"min\": 1e-12")
+                .startsWith("invalid difficulty.min 1.0E-12 in pool.json: expected at least 2^-32"));
+        assertTrue(configError("\"initial\": 1", "\"initial\": 1e-6")
+                .startsWith("invalid difficulty.initial 1.0E-6 in pool.json: expected a difficulty from "
+                        + "difficulty.min"));
+    }
+
+    @Test
+    void tlsFilesMustExist() throws Exception {
+        String message = configError("\"port\": 3333}", "\"port\": 3333, \"tls\": {\"port\": 3334, "
+                + "\"certificate\": \"missing.pem\", \"key\": \"missing.key\"}}");
+        assertTrue(message.startsWith("invalid stratum.tls.certificate 'missing.pem' in pool.json"), message);
+    }
+
+    @Test
+    void aBadValueExitsWithStatusTwoAndOneLine() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = ReferencePool.run(new String[] {"demo", "--miners", "abc"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(2, status);
+        String text = err.toString(StandardCharsets.UTF_8);
+        assertEquals(1, text.lines().count(), text);
+        assertEquals("poolkit: invalid --miners 'abc': expected a whole number from 0 to 64 (see --help)",
+                text.strip());
+        assertEquals("", out.toString(StandardCharsets.UTF_8));
+    }
+}

@@ -37,7 +37,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>As a {@link ShareSink} it group-commits: shares and found blocks go into one ordered, bounded queue; a
  * writer thread commits them in batches (every few milliseconds or {@code maxBatch} items, one transaction
  * each) and completes each item's future only after its commit, so an acknowledged share is durable. A full
- * queue never drops a share: it waits and its future completes later. A batch that fails is retried on a new
+ * queue never drops a share: it waits, outside the queue and unbounded, and its future completes later, so
+ * whoever sends shares bounds how many await their futures ({@code StratumServer}'s {@code maxSharesInFlight}
+ * does, at the queue's capacity by default). A batch that fails is retried on a new
  * connection ({@code commitAttempts} times, with backoff) before its shares' futures fail; found blocks are
  * never given up and are retried with the next batch, so the ledger recovers when the database comes back.
  * A found block is split by the configured {@link PayoutScheme} over the window it asks for, in the

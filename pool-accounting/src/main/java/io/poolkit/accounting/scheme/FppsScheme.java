@@ -10,38 +10,14 @@ import io.poolkit.core.share.Share;
  * reward is the pool's, recorded as residual (see {@link #allocate}). Shares are priced exactly by
  * {@link PerShareCredits}. Immutable and thread-safe. Config: {@code fee.bps}.
  */
-public final class FppsScheme implements PayoutScheme {
-    private final int feeBps;
-
-    private FppsScheme(int feeBps) {
-        this.feeBps = feeBps;
+public final class FppsScheme extends PerSharePaidScheme {
+    private FppsScheme(int feeBasisPoints) {
+        super("fpps", feeBasisPoints);
     }
 
     /** FPPS with a fee of {@code feeBasisPoints} (0..10000). */
     public static FppsScheme withFee(int feeBasisPoints) {
-        Splits.fee(0, feeBasisPoints);
         return new FppsScheme(feeBasisPoints);
-    }
-
-    @Override
-    public String name() {
-        return "fpps";
-    }
-
-    @Override
-    public int feeBasisPoints() {
-        return feeBps;
-    }
-
-    @Override
-    public WindowSpec window() {
-        return WindowSpec.none();
-    }
-
-    /** The whole reward is residual: the shares that found it were paid when they were accepted. */
-    @Override
-    public Allocation allocate(long rewardSats, ShareWindow window) {
-        return Allocation.residualOnly(rewardSats);
     }
 
     @Override
@@ -49,17 +25,7 @@ public final class FppsScheme implements PayoutScheme {
         return Math.addExact(share.subsidySats(), share.feesSats());
     }
 
-    @Override
-    public boolean paysPerShare() {
-        return true;
-    }
-
-    @Override
-    public String toString() {
-        return "fpps(fee " + feeBps + " bps)";
-    }
-
-    /** Finds FPPS as {@code pps}. */
+    /** Finds FPPS as {@code fpps}. */
     public static final class Provider implements PayoutSchemeProvider {
         @Override
         public String name() {

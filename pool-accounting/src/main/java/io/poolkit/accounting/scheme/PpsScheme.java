@@ -10,53 +10,19 @@ import io.poolkit.core.share.Share;
  * reward is the pool's, recorded as residual (see {@link #allocate}). Shares are priced exactly by
  * {@link PerShareCredits}. Immutable and thread-safe. Config: {@code fee.bps}.
  */
-public final class PpsScheme implements PayoutScheme {
-    private final int feeBps;
-
-    private PpsScheme(int feeBps) {
-        this.feeBps = feeBps;
+public final class PpsScheme extends PerSharePaidScheme {
+    private PpsScheme(int feeBasisPoints) {
+        super("pps", feeBasisPoints);
     }
 
     /** PPS with a fee of {@code feeBasisPoints} (0..10000). */
     public static PpsScheme withFee(int feeBasisPoints) {
-        Splits.fee(0, feeBasisPoints);
         return new PpsScheme(feeBasisPoints);
-    }
-
-    @Override
-    public String name() {
-        return "pps";
-    }
-
-    @Override
-    public int feeBasisPoints() {
-        return feeBps;
-    }
-
-    @Override
-    public WindowSpec window() {
-        return WindowSpec.none();
-    }
-
-    /** The whole reward is residual: the shares that found it were paid when they were accepted. */
-    @Override
-    public Allocation allocate(long rewardSats, ShareWindow window) {
-        return Allocation.residualOnly(rewardSats);
     }
 
     @Override
     public long perShareRewardSats(Share share) {
         return share.subsidySats();
-    }
-
-    @Override
-    public boolean paysPerShare() {
-        return true;
-    }
-
-    @Override
-    public String toString() {
-        return "pps(fee " + feeBps + " bps)";
     }
 
     /** Finds PPS as {@code pps}. */

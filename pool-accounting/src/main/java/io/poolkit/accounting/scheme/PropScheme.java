@@ -1,8 +1,5 @@
 package io.poolkit.accounting.scheme;
 
-import java.math.BigInteger;
-import java.util.Map;
-
 /**
  * PROP: a found block is split over every share of its round (since the previous found block), in proportion
  * to share difficulty, after the pool fee.
@@ -40,18 +37,7 @@ public final class PropScheme implements PayoutScheme {
 
     @Override
     public Allocation allocate(long rewardSats, ShareWindow window) {
-        Accumulator128[] sums = WeightedSplit.accumulators(window);
-        Accumulator128 total = new Accumulator128();
-        for (int i = 0, n = window.size(); i < n; i++) {
-            double d = window.difficultyUnchecked(i);
-            long high = ShareWeight.high(d);
-            long low = ShareWeight.low(d);
-            sums[window.accountIndexUnchecked(i)].add(high, low);
-            total.add(high, low);
-        }
-        BigInteger counted = total.toBigInteger();
-        Map<String, BigInteger> weights = WeightedSplit.weights(window, sums);
-        return WeightedSplit.allocate(rewardSats, feeBps, weights, counted, counted);
+        return WeightedSplit.allocateSharesAfter(rewardSats, feeBps, window, Long.MIN_VALUE);
     }
 
     @Override

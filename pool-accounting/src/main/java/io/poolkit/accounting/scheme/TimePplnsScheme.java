@@ -1,8 +1,6 @@
 package io.poolkit.accounting.scheme;
 
-import java.math.BigInteger;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -48,21 +46,7 @@ public final class TimePplnsScheme implements PayoutScheme {
     @Override
     public Allocation allocate(long rewardSats, ShareWindow window) {
         long start = window.block().time().toEpochMilli() - length.toMillis();
-        Accumulator128[] sums = WeightedSplit.accumulators(window);
-        Accumulator128 total = new Accumulator128();
-        for (int i = window.size() - 1; i >= 0; i--) {
-            if (window.timeUnchecked(i) <= start) {
-                continue;
-            }
-            double d = window.difficultyUnchecked(i);
-            long high = ShareWeight.high(d);
-            long low = ShareWeight.low(d);
-            sums[window.accountIndexUnchecked(i)].add(high, low);
-            total.add(high, low);
-        }
-        BigInteger counted = total.toBigInteger();
-        Map<String, BigInteger> weights = WeightedSplit.weights(window, sums);
-        return WeightedSplit.allocate(rewardSats, feeBps, weights, counted, counted);
+        return WeightedSplit.allocateSharesAfter(rewardSats, feeBps, window, start);
     }
 
     @Override

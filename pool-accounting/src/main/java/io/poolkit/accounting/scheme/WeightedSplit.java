@@ -30,6 +30,27 @@ final class WeightedSplit {
     }
 
     /**
+     * Splits {@code rewardSats} after the fee over every share of {@code window} later than
+     * {@code afterEpochMillis}, in proportion to difficulty: PROP takes the whole round, time-PPLNS its last T.
+     */
+    static Allocation allocateSharesAfter(long rewardSats, int feeBps, ShareWindow window, long afterEpochMillis) {
+        Accumulator128[] sums = accumulators(window);
+        Accumulator128 total = new Accumulator128();
+        for (int i = 0, n = window.size(); i < n; i++) {
+            if (window.timeUnchecked(i) <= afterEpochMillis) {
+                continue;
+            }
+            double d = window.difficultyUnchecked(i);
+            long high = ShareWeight.high(d);
+            long low = ShareWeight.low(d);
+            sums[window.accountIndexUnchecked(i)].add(high, low);
+            total.add(high, low);
+        }
+        BigInteger counted = total.toBigInteger();
+        return allocate(rewardSats, feeBps, weights(window, sums), counted, counted);
+    }
+
+    /**
      * Takes the fee from {@code rewardSats}, then gives {@code counted / target} of the rest to the accounts in
      * proportion to {@code weights}; the part not given is the residual.
      */

@@ -11,15 +11,10 @@ import io.poolkit.core.hash.Sha256d;
 import io.poolkit.core.node.EmbeddedChain;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -57,18 +52,17 @@ public final class EmbeddedChainWallet implements Wallet {
     private static final int VERSION = 2;
     /** Opts in to replace-by-fee, as Bitcoin Core's wallet does. */
     private static final int SEQUENCE = 0xffff_fffd;
-    private static final String END = " ;";
 
     private final EmbeddedChain chain;
     private final long feeRate;
-    private final Path journal;
+    private final WalletJournal journal; // null: payments are not remembered across restarts
     private final Map<String, String> txidByKey = new LinkedHashMap<>();
     private long sent;
 
     private EmbeddedChainWallet(Builder b) {
         this.chain = b.chain;
         this.feeRate = b.feeRate;
-        this.journal = b.journal;
+        this.journal = b.journal == null ? null : new WalletJournal(b.journal);
     }
 
     /** A builder for a wallet paying through {@code chain}. */
@@ -119,7 +113,7 @@ public final class EmbeddedChainWallet implements Wallet {
         // Remembered before the journal write: should that fail, this process still knows it paid.
         sent++;
         txidByKey.putIfAbsent(idempotencyKey, txidHex);
-        append("send " + Hex.encode(key) + " " + txidHex);
+        append("send", Hex.encode(key), txidHex);
         return txidHex;
     }
 
@@ -136,7 +130,8 @@ public final class EmbeddedChainWallet implements Wallet {
 
     @Override
     public String toString() {
-        return "EmbeddedChainWallet[" + chain.network().chainName() + (journal == null ? "" : ", " + journal) + "]";
+        return "EmbeddedChainWallet[" + chain.network().chainName() + (journal == null ? "" : ", " + journal.file())
+                + "]";
     }
 
     /**
@@ -201,54 +196,25 @@ public final class EmbeddedChainWallet implements Wallet {
         return bytes;
     }
 
-    private void replay(Path file) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read wallet journal " + file, e);
+    private void replay(String[] parts) {
+        if (parts.length != 3 || !parts[0].equals("send")) {
+            throw new IllegalArgumentException("not 'send KEY TXID'");
         }
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
-            if (line.isBlank()) {
-                continue;
-            }
-            try {
-                if (!line.endsWith(END)) {
-                    throw new IllegalArgumentException("no end mark");
-                }
-                String[] parts = line.substring(0, line.length() - END.length()).split(" ");
-                if (parts.length != 3 || !parts[0].equals("send")) {
-                    throw new IllegalArgumentException("not 'send KEY TXID'");
-                }
-                String key = new String(Hex.decode(parts[1]), StandardCharsets.UTF_8);
-                txidByKey.putIfAbsent(key, Hash256.fromDisplayHex(parts[2]).displayHex());
-                sent++;
-            } catch (RuntimeException e) {
-                if (i == lines.size() - 1) {
-                    break; // a torn last line: that send never returned
-                }
-                throw new IllegalStateException("corrupt wallet journal " + file + " line " + (i + 1) + " ("
-                        + e.getMessage() + "): '" + line + "'", e);
-            }
-        }
+        String key = new String(Hex.decode(parts[1]), StandardCharsets.UTF_8);
+        txidByKey.putIfAbsent(key, Hash256.fromDisplayHex(parts[2]).displayHex());
+        sent++;
     }
 
-    private void append(String line) {
+    private void append(String... fields) {
         if (journal == null) {
             return;
         }
-        try (FileChannel channel = FileChannel.open(journal, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
-            ByteBuffer bytes = ByteBuffer.wrap((line + END + "\n").getBytes(StandardCharsets.UTF_8));
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
-            }
-            channel.force(true);
+        try {
+            journal.append(fields);
         } catch (IOException e) {
             // The transaction is in the mempool already: the payment went out, only the record failed.
-            throw new WalletException("payment sent but the wallet journal " + journal + " cannot be written: " + e,
-                    false, e);
+            throw new WalletException("payment sent but the wallet journal " + journal.file() + " cannot be written: "
+                    + e, false, e);
         }
     }
 
@@ -285,8 +251,8 @@ public final class EmbeddedChainWallet implements Wallet {
                 throw new IllegalArgumentException("fee rate must be 0..10000 sat/vB: " + feeRate);
             }
             EmbeddedChainWallet wallet = new EmbeddedChainWallet(this);
-            if (journal != null && Files.exists(journal)) {
-                wallet.replay(journal);
+            if (wallet.journal != null) {
+                wallet.journal.replay(wallet::replay);
             }
             return wallet;
         }

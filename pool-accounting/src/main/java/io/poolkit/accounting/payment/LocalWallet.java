@@ -3,13 +3,8 @@ package io.poolkit.accounting.payment;
 import io.poolkit.core.chain.Hex;
 import io.poolkit.core.hash.Sha256d;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -47,14 +42,11 @@ public final class LocalWallet implements Wallet {
         }
     }
 
-    /** Ends every complete journal line, so a line cut short by a crash is recognised. */
-    private static final String END = " ;";
-
-    private final Path journal;
+    private final WalletJournal journal; // null: in memory only
     private final List<Transaction> sent = new ArrayList<>();
     private long spendable;
 
-    private LocalWallet(Path journal, long spendable) {
+    private LocalWallet(WalletJournal journal, long spendable) {
         this.journal = journal;
         this.spendable = spendable;
     }
@@ -69,26 +61,8 @@ public final class LocalWallet implements Wallet {
      * journal recorded (deposits and sends), so it comes back as it was after a crash.
      */
     public static LocalWallet journaled(Path file, long initialSpendableSats) {
-        LocalWallet wallet = new LocalWallet(Objects.requireNonNull(file, "file"),
-                requireNonNegative(initialSpendableSats));
-        if (Files.exists(file)) {
-            try {
-                List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-                for (int i = 0; i < lines.size(); i++) {
-                    try {
-                        wallet.replay(lines.get(i));
-                    } catch (RuntimeException e) {
-                        // A torn last line is a write the crash cut short: its send never returned, so it
-                        // did not happen. A bad line anywhere else is a corrupt journal.
-                        if (i != lines.size() - 1) {
-                            throw new IllegalStateException("corrupt wallet journal " + file + " line " + (i + 1), e);
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read wallet journal " + file, e);
-            }
-        }
+        LocalWallet wallet = new LocalWallet(new WalletJournal(file), requireNonNegative(initialSpendableSats));
+        wallet.journal.replay(wallet::replay);
         return wallet;
     }
 
@@ -97,7 +71,7 @@ public final class LocalWallet implements Wallet {
         if (sats <= 0) {
             throw new IllegalArgumentException("deposit must be > 0: " + sats);
         }
-        append("deposit " + sats);
+        append("deposit", Long.toString(sats));
         spendable = Math.addExact(spendable, sats);
     }
 
@@ -137,7 +111,7 @@ public final class LocalWallet implements Wallet {
         }
         String txid = Hex.encode(Sha256d.hash((sent.size() + " " + idempotencyKey + " " + line)
                 .getBytes(StandardCharsets.UTF_8)));
-        append("send " + txid + " " + idempotencyKey + " " + line);
+        append("send", txid, idempotencyKey, line.toString());
         spendable -= total;
         sent.add(new Transaction(txid, idempotencyKey, parseOutputs(line.toString())));
         return txid;
@@ -149,14 +123,7 @@ public final class LocalWallet implements Wallet {
         return sent.stream().filter(t -> t.key().equals(idempotencyKey)).map(Transaction::txid).findFirst();
     }
 
-    private void replay(String line) {
-        if (line.isBlank()) {
-            return;
-        }
-        if (!line.endsWith(END)) {
-            throw new IllegalArgumentException("journal line without its end mark: " + line);
-        }
-        String[] parts = line.substring(0, line.length() - END.length()).split(" ");
+    private void replay(String[] parts) {
         if (parts[0].equals("deposit") && parts.length == 2) {
             spendable = Math.addExact(spendable, Long.parseLong(parts[1]));
         } else if (parts[0].equals("send") && parts.length == 4) {
@@ -164,7 +131,7 @@ public final class LocalWallet implements Wallet {
             spendable -= outputs.values().stream().mapToLong(Long::longValue).sum();
             sent.add(new Transaction(parts[1], parts[2], outputs));
         } else {
-            throw new IllegalArgumentException("unreadable journal line: " + line);
+            throw new IllegalArgumentException("not 'deposit SATS' or 'send TXID KEY OUTPUTS'");
         }
     }
 
@@ -177,19 +144,14 @@ public final class LocalWallet implements Wallet {
         return outputs;
     }
 
-    private void append(String line) {
+    private void append(String... fields) {
         if (journal == null) {
             return;
         }
-        try (FileChannel channel = FileChannel.open(journal, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
-            ByteBuffer bytes = ByteBuffer.wrap((line + END + "\n").getBytes(StandardCharsets.UTF_8));
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
-            }
-            channel.force(true);
+        try {
+            journal.append(fields);
         } catch (IOException e) {
-            throw new WalletException("cannot write the wallet journal " + journal + ": " + e, false, e);
+            throw new WalletException("cannot write the wallet journal " + journal.file() + ": " + e, false, e);
         }
     }
 

@@ -14,8 +14,8 @@ import io.poolkit.accounting.scheme.PayoutSchemes;
 import io.poolkit.accounting.scheme.PplnsScheme;
 import io.poolkit.accounting.scheme.PpsScheme;
 import io.poolkit.accounting.scheme.PropScheme;
-import io.poolkit.accounting.testing.MutableClock;
 import io.poolkit.core.share.Share;
+import io.poolkit.core.testing.ManualClock;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
 abstract class LedgerContract {
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-    final MutableClock clock = new MutableClock(T0);
+    final ManualClock clock = new ManualClock(T0);
     private final List<JdbcLedger> opened = new ArrayList<>();
 
     /** A builder on a fresh database (the same one for every call within a test). */

@@ -13,8 +13,8 @@ import io.poolkit.accounting.payment.PaymentRecord;
 import io.poolkit.accounting.payment.PaymentStatus;
 import io.poolkit.accounting.scheme.PayoutScheme;
 import io.poolkit.accounting.scheme.PayoutSchemes;
-import io.poolkit.accounting.testing.MutableClock;
 import io.poolkit.accounting.testing.PostgresDatabase;
+import io.poolkit.core.testing.ManualClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -149,7 +149,7 @@ class LedgerPropertiesTest {
     }
 
     private static void run(PayoutScheme scheme, List<Op> ops, Database database) throws Exception {
-        MutableClock clock = new MutableClock(T0);
+        ManualClock clock = new ManualClock(T0);
         LocalWallet wallet = LocalWallet.inMemory(Long.MAX_VALUE / 4);
         try (database; JdbcLedger ledger = database.builder().scheme(scheme).clock(clock).build()) {
             PaymentProcessor payments = PaymentProcessor.builder(ledger, wallet).thresholdSats(1).clock(clock)

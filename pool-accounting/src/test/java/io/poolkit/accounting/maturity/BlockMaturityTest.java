@@ -10,8 +10,8 @@ import io.poolkit.accounting.ledger.JdbcLedger;
 import io.poolkit.accounting.scheme.PpsScheme;
 import io.poolkit.accounting.scheme.PropScheme;
 import io.poolkit.accounting.testing.FakeChain;
-import io.poolkit.accounting.testing.MutableClock;
 import io.poolkit.core.chain.Network;
+import io.poolkit.core.testing.ManualClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +29,7 @@ class BlockMaturityTest {
     @TempDir
     Path dir;
 
-    private final MutableClock clock = new MutableClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
     private final FakeChain chain = new FakeChain();
     private JdbcLedger ledger;
     private BlockMaturity maturity;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.poolkit.accounting.ledger.JdbcLedger;
 import io.poolkit.accounting.scheme.PropScheme;
-import io.poolkit.accounting.testing.MutableClock;
+import io.poolkit.core.testing.ManualClock;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
@@ -25,7 +25,7 @@ class PaymentProcessorTest {
     @TempDir
     Path dir;
 
-    private final MutableClock clock = new MutableClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
     private JdbcLedger ledger;
 
     @BeforeEach

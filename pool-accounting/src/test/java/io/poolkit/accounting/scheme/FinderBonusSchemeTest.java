@@ -12,8 +12,8 @@ import io.poolkit.accounting.maturity.BlockMaturity;
 import io.poolkit.accounting.payment.LocalWallet;
 import io.poolkit.accounting.payment.PaymentProcessor;
 import io.poolkit.accounting.testing.FakeChain;
-import io.poolkit.accounting.testing.MutableClock;
 import io.poolkit.core.chain.Network;
+import io.poolkit.core.testing.ManualClock;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
@@ -41,7 +41,7 @@ class FinderBonusSchemeTest {
     @Test
     void pluginSplitsARealBlockThroughTheLedgerAndItGetsPaid() {
         PayoutScheme scheme = PayoutSchemes.byName("finder-bonus", Map.of("bonus.bps", "500", "fee.bps", "100"));
-        MutableClock clock = new MutableClock(T0);
+        ManualClock clock = new ManualClock(T0);
         FakeChain chain = new FakeChain();
         LocalWallet wallet = LocalWallet.inMemory(10_000_000_000L);
         try (JdbcLedger ledger = JdbcLedger.builder().sqlite(dir.resolve("pool.db")).scheme(scheme).clock(clock)

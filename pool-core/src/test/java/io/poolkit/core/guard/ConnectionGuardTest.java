@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.poolkit.core.share.RejectReason;
 import io.poolkit.core.share.ShareOutcome;
+import io.poolkit.core.testing.ManualClock;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -24,7 +25,7 @@ class ConnectionGuardTest {
     private static final InetAddress MINER = ip("127.0.0.2");
     private static final InetAddress OTHER = ip("127.0.0.3");
 
-    private final TestClock clock = new TestClock();
+    private final ManualClock clock = new ManualClock();
     private final RecordingLog log = new RecordingLog();
 
     static InetAddress ip(String literal) {

@@ -28,11 +28,11 @@ import io.poolkit.core.chain.BlockTemplate;
 import io.poolkit.core.chain.Hex;
 import io.poolkit.core.chain.Network;
 import io.poolkit.core.node.GbtJobSourceFixture.Delivered;
-import io.poolkit.core.node.GbtJobSourceFixture.MutableClock;
 import io.poolkit.core.node.GbtJobSourceFixture.Recorder;
 import io.poolkit.core.testing.FakeBitcoind;
 import io.poolkit.core.testing.FakeBitcoind.Answer;
 import io.poolkit.core.testing.FakeBitcoind.RecordedRequest;
+import io.poolkit.core.testing.ManualClock;
 import io.poolkit.core.testing.SharedVectors;
 import io.poolkit.core.testing.UsesSharedVectors;
 import java.time.Clock;
@@ -137,7 +137,7 @@ class GbtJobSourceTest {
     @Test
     void aChangedTemplateOnTheSameTipIsARefreshNoSoonerThanTheRefreshInterval() {
         FakeBitcoind node = fx.node();
-        MutableClock clock = new MutableClock(AFTER_VECTORS);
+        ManualClock clock = new ManualClock(AFTER_VECTORS);
         AtomicReference<Answer> plain = new AtomicReference<>(Answer.of(200, withFirstTransactions(5, "lp-5")));
         BlockingQueue<CompletableFuture<Answer>> heldLongPolls = new LinkedBlockingQueue<>();
         node.on("getblocktemplate", request -> {
@@ -181,7 +181,7 @@ class GbtJobSourceTest {
     @Test
     void theSameWorkAgainIsNotDeliveredAgain() {
         FakeBitcoind node = fx.node();
-        MutableClock clock = new MutableClock(AFTER_VECTORS);
+        ManualClock clock = new ManualClock(AFTER_VECTORS);
         Recorder listener = new Recorder();
         fx.started(fx.quickSource(node).clock(clock).templateRefreshInterval(Duration.ofSeconds(30)), listener);
         listener.nextTemplate();

@@ -11,6 +11,7 @@ import io.poolkit.core.guard.ConnectionGuard;
 import io.poolkit.core.guard.GuardSettings;
 import io.poolkit.core.guard.RefuseReason;
 import io.poolkit.core.share.RejectReason;
+import io.poolkit.core.testing.ManualClock;
 import io.poolkit.stratum.testing.LeakTracking;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LeakTracking.class)
 @Timeout(60)
 class ServerGuardTest {
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T12:00:00Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-25T12:00:00Z"));
     private final ScriptedValidator validator = new ScriptedValidator();
     private final List<RawMiner> miners = new ArrayList<>();
     private StratumServer server;

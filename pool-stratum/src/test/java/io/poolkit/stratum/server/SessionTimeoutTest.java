@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.poolkit.core.chain.Network;
+import io.poolkit.core.testing.ManualClock;
 import io.poolkit.core.testing.UsesSharedVectors;
 import io.poolkit.stratum.testing.LeakTracking;
 import java.time.Duration;
@@ -25,7 +26,7 @@ class SessionTimeoutTest {
     private static final String AUTHORIZE = "{\"id\": 2, \"method\": \"mining.authorize\", \"params\": [\"" + TestJobs.WORKER + "\", \"x\"]}";
     private static final String PING = "{\"id\": 3, \"method\": \"mining.ping\", \"params\": []}";
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final StratumServer server = StratumServer.builder().network(Network.REGTEST)
             .shareValidator(new ScriptedValidator()).host("127.0.0.1").port(0).clock(clock)
             .subscribeTimeout(Duration.ofSeconds(10)).idleTimeout(Duration.ofSeconds(60)).build();

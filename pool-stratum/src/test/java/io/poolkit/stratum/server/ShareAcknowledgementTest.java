@@ -17,6 +17,7 @@ import io.poolkit.core.share.FoundBlock;
 import io.poolkit.core.share.RejectReason;
 import io.poolkit.core.share.Share;
 import io.poolkit.core.share.ShareSink;
+import io.poolkit.core.testing.ManualClock;
 import io.poolkit.core.testing.UsesSharedVectors;
 import io.poolkit.stratum.codec.StratumId;
 import io.poolkit.stratum.codec.StratumResponse;
@@ -64,7 +65,7 @@ class ShareAcknowledgementTest {
         }
     }
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T12:00:00Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-25T12:00:00Z"));
     private final JobRegistry registry = new JobRegistry();
     private final List<BlockCandidate> submittedBlocks = new ArrayList<>();
     private CompletableFuture<BlockVerdict> verdict = new CompletableFuture<>();

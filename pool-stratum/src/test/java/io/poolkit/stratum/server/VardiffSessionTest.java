@@ -11,6 +11,7 @@ import io.poolkit.core.job.JobFactory;
 import io.poolkit.core.job.JobRegistry;
 import io.poolkit.core.job.BlockVerdict;
 import io.poolkit.core.share.BitcoinShareValidator;
+import io.poolkit.core.testing.ManualClock;
 import io.poolkit.core.testing.UsesSharedVectors;
 import io.poolkit.core.vardiff.VardiffSettings;
 import io.poolkit.stratum.codec.StratumMethods;
@@ -34,7 +35,7 @@ class VardiffSessionTest {
     private static final double EASY = Math.scalb(1.0, -31);
     private static final byte[] EXTRANONCE2 = {0, 0, 0, 9};
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T12:00:00Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-25T12:00:00Z"));
     private final JobRegistry registry = new JobRegistry();
     private final JobDispatcher dispatcher = new JobDispatcher(JobFactory.builder().payTo(TestJobs.address()).build(),
             registry);

@@ -1,6 +1,7 @@
 package io.poolkit.examples;
 
 import io.poolkit.core.chain.Network;
+import io.poolkit.core.guard.GuardSettings;
 import io.poolkit.examples.PoolSettings.ApiSettings;
 import io.poolkit.examples.PoolSettings.DemoSettings;
 import io.poolkit.examples.PoolSettings.DifficultySettings;
@@ -51,12 +52,22 @@ final class CommandLine {
      * One option of the {@code demo} command.
      *
      * @param name        e.g. {@code --miners}
-     * @param arg         what its value is, for {@code --help}
+     * @param arg         what its value is, for {@code --help}; empty for a flag, which takes no value
      * @param defaultText its default, as {@code --help} shows it
      * @param help        what it does
-     * @param apply       reads the value into a draft
+     * @param apply       reads the value into a draft (null for a flag)
      */
-    record Option(String name, String arg, String defaultText, String help, BiConsumer<Draft, String> apply) {}
+    record Option(String name, String arg, String defaultText, String help, BiConsumer<Draft, String> apply) {
+        /** Whether the option takes no value ({@code --no-guard}). */
+        boolean isFlag() {
+            return arg.isEmpty();
+        }
+
+        /** How {@code --help} shows it: {@code --miners N}, or the flag's name alone. */
+        String usage() {
+            return isFlag() ? name : name + " " + arg;
+        }
+    }
 
     static final List<Option> DEMO_OPTIONS = List.of(
             new Option("--stratum-port", "PORT", "3333 (a free port if 3333 is taken)",
@@ -122,7 +133,16 @@ final class CommandLine {
                     (d, v) -> d.statusInterval = Values.duration("--status-interval", v, 0, null)),
             new Option("--run-for", "DURATION", "until Ctrl-C",
                     "stop by itself after this long (for scripted runs and benchmarks)",
-                    (d, v) -> d.runFor = Optional.of(Values.duration("--run-for", v, 1, null))));
+                    (d, v) -> d.runFor = Optional.of(Values.duration("--run-for", v, 1, null))),
+            new Option("--mine-every", "DURATION", "never",
+                    "the chain also mines a block itself this often, as an outside miner (not the pool) would",
+                    (d, v) -> d.mineEvery = Optional.of(Values.duration("--mine-every", v, 0.1, null))),
+            new Option("--no-bans", "", "bans on",
+                    "benchmarks only: caps and rate limits stay, the three ban rules are off",
+                    (d, v) -> d.noBans = true),
+            new Option("--no-guard", "", "the guard with its defaults",
+                    "benchmarks only: no connection caps, rate limits or bans",
+                    (d, v) -> d.noGuard = true));
 
     private CommandLine() {}
 
@@ -162,9 +182,11 @@ final class CommandLine {
         out.append("  java -jar reference-pool.jar --help | --version\n\n");
         out.append("demo options:\n");
         for (Option o : DEMO_OPTIONS) {
-            out.append(String.format(Locale.ROOT, "  %-34s %s%n", o.name() + " " + o.arg(), o.help()));
+            out.append(String.format(Locale.ROOT, "  %-34s %s%n", o.usage(), o.help()));
             out.append(String.format(Locale.ROOT, "  %-34s (default: %s)%n", "", o.defaultText()));
         }
+        out.append("  --no-guard and --no-bans are for load tests on a trusted network, never for a public pool.\n");
+        out.append("  With --mine-every the chain's difficulty stays low enough for it to mine its own blocks.\n");
         out.append("\nrun options:\n");
         out.append(String.format(Locale.ROOT, "  %-34s %s%n", "--config FILE",
                 "pool.json: node, network, address, scheme, fees, ports, ledger, API"));
@@ -203,7 +225,11 @@ final class CommandLine {
                 throw ConfigException.unknown("option", name, known + " (demo), --config (run), --help, --version",
                         null);
             }
-            if (value == null) {
+            if (option.isFlag()) {
+                if (value != null) {
+                    throw ConfigException.invalid(name, value, "no value: " + name + " is a flag", null);
+                }
+            } else if (value == null) {
                 if (i + 1 >= args.size()) {
                     throw ConfigException.missing("value for " + name, option.arg() + " (default: "
                             + option.defaultText() + ")", null);
@@ -283,6 +309,9 @@ final class CommandLine {
         int feeBps = 100;
         long thresholdSats = 1_000_000;
         Duration paymentInterval = Duration.ofSeconds(10);
+        Optional<Duration> mineEvery = Optional.empty();
+        boolean noBans;
+        boolean noGuard;
         LedgerKind ledgerKind = LedgerKind.SQLITE;
         String ledgerUrl;
         String ledgerSchema = "poolkit";
@@ -313,11 +342,26 @@ final class CommandLine {
             double initial = fixedDifficulty.orElse(DemoChain.initialShareDifficulty(miners, minerHashrate));
             DifficultySettings difficulty = new DifficultySettings(initial, fixedDifficulty, 1e-9, 1e15,
                     Duration.ofSeconds(2), Duration.ofSeconds(10));
+            if (noGuard && noBans) {
+                throw new ConfigException("--no-bans", "--no-bans and --no-guard together: expected one of them "
+                        + "(--no-guard turns the bans off too)");
+            }
             return new PoolSettings(Network.REGTEST, Optional.empty(), DEMO_POOL_ADDRESS, "/PoolKit demo/", scheme,
                     schemeConfig, feeBps, new PaymentSettings(thresholdSats, paymentInterval, 100),
-                    new StratumSettings(host, stratumPort, stratumFallback, Optional.empty()), difficulty, ledger,
-                    new ApiSettings(host, apiPort, apiFallback), dataDir, statusInterval, runFor,
-                    new DemoSettings(miners, minerHashrate, blockInterval, maturity));
+                    new StratumSettings(host, stratumPort, stratumFallback, Optional.empty()), guard(), difficulty,
+                    ledger, new ApiSettings(host, apiPort, apiFallback), dataDir, statusInterval, runFor,
+                    new DemoSettings(miners, minerHashrate, blockInterval, maturity, mineEvery));
+        }
+
+        private GuardSettings guard() {
+            if (noGuard) {
+                return GuardSettings.disabled();
+            }
+            if (noBans) {
+                return GuardSettings.builder().withoutInvalidShareBan().withoutProtocolAbuseBan()
+                        .withoutAuthFailureBan().build();
+            }
+            return GuardSettings.defaults();
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.poolkit.examples;
 
 import io.poolkit.core.chain.Network;
+import io.poolkit.core.guard.GuardSettings;
 import io.poolkit.core.vardiff.VardiffSettings;
 import io.poolkit.examples.JsonTree.Node;
 import io.poolkit.examples.JsonTree.Obj;
@@ -217,8 +218,9 @@ final class ConfigFile {
                 .map(v -> Values.duration(root.key("statusInterval"), v, 0, source)).orElse(Duration.ofSeconds(60));
 
         return new PoolSettings(network, Optional.of(node), payout, poolTag, schemeName, schemeConfig, feeBps,
-                payments, stratum, difficulty, ledger, api, dataDir, status, Optional.empty(),
-                new DemoSettings(0, 0, Duration.ofMinutes(10), network.coinbaseMaturity()));
+                payments, stratum, GuardSettings.defaults(), difficulty, ledger, api, dataDir, status,
+                Optional.empty(), new DemoSettings(0, 0, Duration.ofMinutes(10), network.coinbaseMaturity(),
+                Optional.empty()));
     }
 
     private static LedgerSettings ledger(Section section, Path dataDir, String source) {

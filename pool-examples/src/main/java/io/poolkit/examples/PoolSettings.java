@@ -1,6 +1,7 @@
 package io.poolkit.examples;
 
 import io.poolkit.core.chain.Network;
+import io.poolkit.core.guard.GuardSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +25,8 @@ import java.util.TreeMap;
  * @param feeBps         the pool fee in basis points
  * @param payments       when and how much to pay
  * @param stratum        where miners connect
+ * @param guard          the connection guard's caps, rate limits and bans ({@link GuardSettings#disabled()} for
+ *                       none)
  * @param difficulty     share difficulty: start, range, vardiff or fixed
  * @param ledger         where the books are kept
  * @param api            the HTTP API's address
@@ -34,7 +37,8 @@ import java.util.TreeMap;
  */
 public record PoolSettings(Network network, Optional<NodeSettings> node, String payoutAddress, String poolTag,
                            String scheme, Map<String, String> schemeConfig, int feeBps, PaymentSettings payments,
-                           StratumSettings stratum, DifficultySettings difficulty, LedgerSettings ledger,
+                           StratumSettings stratum, GuardSettings guard, DifficultySettings difficulty,
+                           LedgerSettings ledger,
                            ApiSettings api, Path dataDir, Duration statusInterval, Optional<Duration> runFor,
                            DemoSettings demo) {
 
@@ -47,6 +51,7 @@ public record PoolSettings(Network network, Optional<NodeSettings> node, String 
         schemeConfig = Map.copyOf(schemeConfig);
         Objects.requireNonNull(payments, "payments");
         Objects.requireNonNull(stratum, "stratum");
+        Objects.requireNonNull(guard, "guard");
         Objects.requireNonNull(difficulty, "difficulty");
         Objects.requireNonNull(ledger, "ledger");
         Objects.requireNonNull(api, "api");
@@ -189,10 +194,14 @@ public record PoolSettings(Network network, Optional<NodeSettings> node, String 
      * @param minerHashrate each miner's hash rate cap, hashes per second; 0 for none
      * @param blockInterval the embedded chain is retargeted to find a block this often
      * @param maturity      confirmations before a block's credits are paid (demo only: regtest's rule is 100)
+     * @param mineEvery     the chain mines a block of its own (an outside miner's, not the pool's) this often;
+     *                      empty for never
      */
-    public record DemoSettings(int miners, long minerHashrate, Duration blockInterval, int maturity) {
+    public record DemoSettings(int miners, long minerHashrate, Duration blockInterval, int maturity,
+                               Optional<Duration> mineEvery) {
         public DemoSettings {
             Objects.requireNonNull(blockInterval, "blockInterval");
+            Objects.requireNonNull(mineEvery, "mineEvery");
         }
     }
 

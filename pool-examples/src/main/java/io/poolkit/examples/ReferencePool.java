@@ -19,6 +19,8 @@ import io.poolkit.core.chain.Address;
 import io.poolkit.core.chain.AddressException;
 import io.poolkit.core.chain.Hash256;
 import io.poolkit.core.chain.Network;
+import io.poolkit.core.guard.ConnectionGuard;
+import io.poolkit.core.guard.GuardSettings;
 import io.poolkit.core.job.BlockState;
 import io.poolkit.core.job.Job;
 import io.poolkit.core.job.JobDispatcher;
@@ -282,6 +284,7 @@ public final class ReferencePool implements AutoCloseable {
         if (demoChain != null) {
             long period = Math.max(10_000, 3 * settings.demo().blockInterval().toMillis());
             scheduleBackground(Duration.ofMillis(period), demoChain::retargetIfNeeded);
+            settings.demo().mineEvery().ifPresent(every -> scheduleBackground(every, demoChain::mineOutsideBlock));
         }
 
         int maturity = settings.isDemo() ? settings.demo().maturity() : network.coinbaseMaturity();
@@ -404,9 +407,9 @@ public final class ReferencePool implements AutoCloseable {
                 .clock(clock)
                 .serverVersion("PoolKit/" + version())
                 .workerThreads(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
-        // The connection guard (core.guard.ConnectionGuard: caps, rate limits, bans) goes here once the server
-        // takes one (issue 8); the benchmark profile then gets a flag for GuardSettings without bans. Until
-        // then nothing is banned.
+        // Explicit, so the settings in force are the ones --help and the README name (the server's default is
+        // the same guard).
+        b.guard(new ConnectionGuard(settings.guard(), clock));
         if (d.fixed().isPresent()) {
             double fixed = d.fixed().getAsDouble();
             b.initialDifficulty(fixed).difficultyRange(fixed, fixed);
@@ -544,9 +547,20 @@ public final class ReferencePool implements AutoCloseable {
                     + " s; credits mature after " + maturity + " confirmations (DEMO ONLY: regtest's rule is 100);"
                     + " payouts every " + settings.payments().interval().toSeconds() + " s from "
                     + btc(settings.payments().thresholdSats()));
+            settings.demo().mineEvery().ifPresent(every -> console.println("            and a block of its own "
+                    + "every " + every.toMillis() / 1000.0 + " s, as an outside miner would (not the pool's; chain "
+                    + "difficulty at most " + DemoChain.SELF_MINABLE_DIFFICULTY + ")"));
             console.println("  miners:   " + settings.demo().miners() + " built-in CPU miner(s)"
                     + (settings.demo().minerHashrate() > 0 ? ", each capped at "
                     + DemoChain.formatHashrate(settings.demo().minerHashrate()) : "") + "; Ctrl-C stops");
+        }
+        GuardSettings guard = settings.guard();
+        if (!guard.enabled()) {
+            console.println("  guard:    OFF (--no-guard): no connection caps, rate limits or bans; not for a public "
+                    + "pool");
+        } else if (!guard.invalidShareBanEnabled() && !guard.protocolAbuseBanEnabled()
+                && !guard.authFailureBanEnabled()) {
+            console.println("  guard:    bans OFF (--no-bans): caps and rate limits only; not for a public pool");
         }
     }
 
@@ -575,6 +589,9 @@ public final class ReferencePool implements AutoCloseable {
                 meter.miners(Duration.ofMinutes(5)), meter.workers(Duration.ofMinutes(5)), stats.sharesAccepted(),
                 stats.sharesRejectedTotal()));
         line.append(" | blocks ").append(stats.blocksAccepted());
+        if (demoChain != null && demoChain.outsideBlocks() > 0) {
+            line.append(" (+").append(demoChain.outsideBlocks()).append(" by others)");
+        }
         if (job != null) {
             line.append(String.format(Locale.ROOT, " | height %d, diff %.4g", job.height() - 1,
                     job.networkDifficulty()));

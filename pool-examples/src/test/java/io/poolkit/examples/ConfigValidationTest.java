@@ -3,10 +3,12 @@ package io.poolkit.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.poolkit.core.chain.Network;
+import io.poolkit.core.guard.GuardSettings;
 import io.poolkit.examples.CommandLine.Command;
 import io.poolkit.examples.PoolSettings.LedgerKind;
 import java.io.ByteArrayOutputStream;
@@ -16,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,6 +108,60 @@ class ConfigValidationTest {
         assertEquals(0, s.stratum().port());
         assertFalse(s.stratum().portFallback());
         assertEquals(Duration.ofSeconds(90), s.runFor().orElseThrow());
+    }
+
+    @Test
+    void withoutFlagsTheDemoRunsTheDefaultGuardAndTheChainMinesNothingItself() {
+        PoolSettings s = ((Command.Demo) CommandLine.parse()).settings();
+        assertSame(GuardSettings.defaults(), s.guard());
+        assertTrue(s.guard().invalidShareBanEnabled() && s.guard().protocolAbuseBanEnabled()
+                && s.guard().authFailureBanEnabled());
+        assertEquals(Optional.empty(), s.demo().mineEvery());
+    }
+
+    @Test
+    void noGuardTurnsEveryLimitOff() {
+        GuardSettings guard = ((Command.Demo) CommandLine.parse("demo", "--no-guard")).settings().guard();
+        assertFalse(guard.enabled());
+        assertSame(GuardSettings.disabled(), guard);
+    }
+
+    @Test
+    void noBansKeepsCapsAndRateLimitsAndTurnsTheThreeBanRulesOff() {
+        GuardSettings guard = ((Command.Demo) CommandLine.parse("--no-bans", "--miners", "0")).settings().guard();
+        GuardSettings defaults = GuardSettings.defaults();
+        assertTrue(guard.enabled());
+        assertFalse(guard.invalidShareBanEnabled());
+        assertFalse(guard.protocolAbuseBanEnabled());
+        assertFalse(guard.authFailureBanEnabled());
+        assertEquals(defaults.maxConnections(), guard.maxConnections());
+        assertEquals(defaults.maxConnectionsPerAddress(), guard.maxConnectionsPerAddress());
+        assertEquals(defaults.connectRate(), guard.connectRate());
+        assertEquals(defaults.connectBurst(), guard.connectBurst());
+        assertEquals(defaults.submitRate(), guard.submitRate());
+        assertEquals(defaults.submitBurst(), guard.submitBurst());
+    }
+
+    @Test
+    void mineEveryTakesADuration() {
+        assertEquals(Duration.ofMillis(1500), ((Command.Demo) CommandLine.parse("demo", "--mine-every", "1.5s"))
+                .settings().demo().mineEvery().orElseThrow());
+        assertEquals(Duration.ofSeconds(10), ((Command.Demo) CommandLine.parse("--mine-every=10")).settings().demo()
+                .mineEvery().orElseThrow());
+        assertTrue(demoError("--mine-every", "0").startsWith("invalid --mine-every '0': expected a duration of at "
+                + "least 0.1 seconds"), demoError("--mine-every", "0"));
+        assertEquals("missing value for --mine-every: expected DURATION (default: never)", demoError("--mine-every"));
+    }
+
+    @Test
+    void theGuardFlagsTakeNoValueAndExcludeEachOther() {
+        assertEquals("invalid --no-guard 'true': expected no value: --no-guard is a flag",
+                demoError("--no-guard=true"));
+        assertEquals("--no-bans and --no-guard together: expected one of them (--no-guard turns the bans off too)",
+                demoError("--no-bans", "--no-guard"));
+        // A flag never swallows the next argument as its value.
+        PoolSettings s = ((Command.Demo) CommandLine.parse("--no-bans", "--miners", "5")).settings();
+        assertEquals(5, s.demo().miners());
     }
 
     @Test
@@ -198,7 +255,7 @@ class ConfigValidationTest {
     void helpListsEveryOptionWithItsDefault() {
         String help = ((Command.Help) CommandLine.parse("--help")).text();
         for (CommandLine.Option o : CommandLine.DEMO_OPTIONS) {
-            assertTrue(help.contains(o.name() + " " + o.arg()), o.name());
+            assertTrue(help.contains("  " + o.usage() + " "), o.name());
             assertTrue(help.contains("(default: " + o.defaultText() + ")"), o.name());
         }
         assertTrue(help.contains("--config FILE"));

@@ -447,13 +447,8 @@ public final class StratumServer implements JobListener, AutoCloseable {
      * (for the default {@link AddressAuthorizer}) or an {@link Authorizer}. Not thread-safe.
      */
     public static final class Builder {
-        private String host = "0.0.0.0";
-        private int port = 3333;
-        private Path certChain;
-        private Path privateKey;
-        private String keyPassword;
-        private boolean proxyProtocol;
-        private String[] trustedProxies = new String[0];
+        /** The first listener: the builder's host, port, TLS and PROXY settings go straight into it. */
+        private final StratumListener.Builder first = StratumListener.builder().port(3333);
         private final List<StratumListener> moreListeners = new ArrayList<>();
         private ConnectionGuard guard;
         private int lowWaterMark = DEFAULT_LOW_WATER_MARK;
@@ -488,7 +483,7 @@ public final class StratumServer implements JobListener, AutoCloseable {
 
         /** The address of the first listener (default {@code 0.0.0.0}, every interface). */
         public Builder host(String host) {
-            this.host = Objects.requireNonNull(host, "host");
+            first.host(host);
             return this;
         }
 
@@ -497,7 +492,7 @@ public final class StratumServer implements JobListener, AutoCloseable {
          * {@link StratumServer#port()}.
          */
         public Builder port(int port) {
-            this.port = port;
+            first.port(port);
             return this;
         }
 
@@ -513,9 +508,7 @@ public final class StratumServer implements JobListener, AutoCloseable {
 
         /** As {@link #tls(Path, Path)}, for an encrypted PKCS#8 key. */
         public Builder tls(Path certChain, Path privateKey, String keyPassword) {
-            this.certChain = Objects.requireNonNull(certChain, "certChain");
-            this.privateKey = Objects.requireNonNull(privateKey, "privateKey");
-            this.keyPassword = keyPassword;
+            first.tls(certChain, privateKey, keyPassword);
             return this;
         }
 
@@ -524,13 +517,13 @@ public final class StratumServer implements JobListener, AutoCloseable {
          * {@link StratumListener.Builder#proxyProtocol}. Default off.
          */
         public Builder proxyProtocol(boolean on) {
-            this.proxyProtocol = on;
+            first.proxyProtocol(on);
             return this;
         }
 
         /** The first listener accepts connections only from these proxies; see {@link StratumListener.Builder#trustedProxies}. */
         public Builder trustedProxies(String... addressesOrRanges) {
-            this.trustedProxies = addressesOrRanges.clone();
+            first.trustedProxies(addressesOrRanges);
             return this;
         }
 
@@ -745,14 +738,6 @@ public final class StratumServer implements JobListener, AutoCloseable {
             }
             if (authorizer == null && network == null) {
                 throw new IllegalStateException("an authorizer or a network (for the default AddressAuthorizer) is required");
-            }
-            if (port < 0 || port > 65535) {
-                throw new IllegalStateException("port must be 0..65535; got " + port);
-            }
-            StratumListener.Builder first = StratumListener.builder().host(host).port(port)
-                    .proxyProtocol(proxyProtocol).trustedProxies(trustedProxies);
-            if (certChain != null) {
-                first.tls(certChain, privateKey, keyPassword);
             }
             List<StratumListener> all = new ArrayList<>();
             all.add(first.build());

@@ -77,7 +77,7 @@ final class CommandLine {
                         d.stratumFallback = false;
                     }),
             new Option("--api-port", "PORT", "8080 (a free port if 8080 is taken)",
-                    "HTTP API port (/api/pool, /api/blocks, /api/miners/ADDRESS, /metrics); 0: any",
+                    "HTTP API port (/api/pool, /api/blocks, /api/miners/ADDRESS, /api/bans, /metrics); 0: any",
                     (d, v) -> {
                         d.apiPort = Values.port("--api-port", v, true, null);
                         d.apiFallback = false;

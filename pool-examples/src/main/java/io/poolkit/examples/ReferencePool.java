@@ -569,7 +569,7 @@ public final class ReferencePool implements AutoCloseable {
                 + ".worker (e.g. " + (settings.isDemo() ? DemoAddresses.miner(100) : settings.payoutAddress())
                 + ".rig1); password: anything (d=0.01 asks for a difficulty)");
         console.println("  HTTP API: http://" + connectHost(settings.api().host()) + ":" + api.port()
-                + "/api/pool  (also /api/blocks, /api/miners/ADDRESS, /metrics)");
+                + "/api/pool  (also /api/blocks, /api/miners/ADDRESS, /api/bans, /metrics)");
         console.println("  ledger:   " + (settings.ledger().kind() == LedgerKind.SQLITE
                 ? settings.ledger().path().toAbsolutePath() : settings.ledger().url()) + " (" + settings.scheme()
                 + ", fee " + settings.feeBps() + " bps)");
@@ -587,11 +587,12 @@ public final class ReferencePool implements AutoCloseable {
         }
         GuardSettings guard = settings.guard();
         if (!guard.enabled()) {
-            console.println("  guard:    OFF (--no-guard): no connection caps, rate limits or bans; not for a public "
-                    + "pool");
+            console.println("  guard:    OFF (" + (settings.isDemo() ? "--no-guard" : "guard.enabled false")
+                    + "): no connection caps, rate limits or bans; not for a public pool");
         } else if (!guard.invalidShareBanEnabled() && !guard.protocolAbuseBanEnabled()
                 && !guard.authFailureBanEnabled()) {
-            console.println("  guard:    bans OFF (--no-bans): caps and rate limits only; not for a public pool");
+            console.println("  guard:    bans OFF (" + (settings.isDemo() ? "--no-bans" : "every ban rule disabled")
+                    + "): caps and rate limits only; not for a public pool");
         }
     }
 

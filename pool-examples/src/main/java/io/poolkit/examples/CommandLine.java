@@ -77,7 +77,7 @@ final class CommandLine {
                         d.stratumFallback = false;
                     }),
             new Option("--api-port", "PORT", "8080 (a free port if 8080 is taken)",
-                    "HTTP API port (/api/pool, /api/blocks, /api/miners/ADDRESS, /metrics); 0: any",
+                    "HTTP API port (/api/pool, /api/blocks, /api/miners/ADDRESS, /api/bans, /metrics); 0: any",
                     (d, v) -> {
                         d.apiPort = Values.port("--api-port", v, true, null);
                         d.apiFallback = false;
@@ -194,7 +194,8 @@ final class CommandLine {
         out.append("\ncommon options:\n");
         out.append(String.format(Locale.ROOT, "  %-34s %s%n", "-h, --help", "this text"));
         out.append(String.format(Locale.ROOT, "  %-34s %s%n", "-V, --version", "the version"));
-        out.append("\nValues: durations as seconds or with a unit (500ms, 20s, 10m, 1h); hash rates with k, M, G.\n");
+        out.append("\nValues: durations as seconds or with a unit (500ms, 20s, 10m, 1h, 2d); hash rates with k, M, "
+                + "G.\n");
         out.append("Exit status: 0 after a clean stop (Ctrl-C or SIGTERM), 2 for a bad option or configuration,\n");
         out.append("1 when the pool cannot start or fails.\n");
         return out.toString();
@@ -348,7 +349,7 @@ final class CommandLine {
             }
             return new PoolSettings(Network.REGTEST, Optional.empty(), DEMO_POOL_ADDRESS, "/PoolKit demo/", scheme,
                     schemeConfig, feeBps, new PaymentSettings(thresholdSats, paymentInterval, 100),
-                    new StratumSettings(host, stratumPort, stratumFallback, Optional.empty()), guard(), difficulty,
+                    StratumSettings.plain(host, stratumPort, stratumFallback), guard(), difficulty,
                     ledger, new ApiSettings(host, apiPort, apiFallback), dataDir, statusInterval, runFor,
                     new DemoSettings(miners, minerHashrate, blockInterval, maturity, mineEvery));
         }

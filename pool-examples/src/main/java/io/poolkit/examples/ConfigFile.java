@@ -13,14 +13,18 @@ import io.poolkit.examples.PoolSettings.LedgerKind;
 import io.poolkit.examples.PoolSettings.LedgerSettings;
 import io.poolkit.examples.PoolSettings.NodeSettings;
 import io.poolkit.examples.PoolSettings.PaymentSettings;
+import io.poolkit.examples.PoolSettings.ServerLimits;
 import io.poolkit.examples.PoolSettings.StratumSettings;
 import io.poolkit.examples.PoolSettings.TlsSettings;
+import io.poolkit.stratum.server.StratumListener;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -70,7 +74,7 @@ final class ConfigFile {
     private static PoolSettings settings(Section root) {
         String source = root.source;
         root.expect("network", "node", "payoutAddress", "poolTag", "scheme", "feeBps", "payments", "stratum",
-                "difficulty", "ledger", "api", "dataDir", "statusInterval");
+                "guard", "difficulty", "ledger", "api", "dataDir", "statusInterval");
 
         Network network = Values.network(root.key("network"), root.require("network", "main, test, signet or "
                 + "regtest"), source);
@@ -138,26 +142,8 @@ final class ConfigFile {
                 pay.optional("maxOutputs").map(v -> Values.wholeNumber(pay.key("maxOutputs"), v, 1, 10_000, source))
                         .orElse(100));
 
-        Section st = root.section("stratum");
-        st.expect("host", "port", "tls");
-        String host = st.optional("host").map(v -> Values.text(st.key("host"), v, 253, source)).orElse("0.0.0.0");
-        int port = st.optional("port").map(v -> Values.port(st.key("port"), v, true, source)).orElse(3333);
-        Optional<TlsSettings> tls = Optional.empty();
-        if (st.node("tls").isPresent()) {
-            Section t = st.section("tls");
-            t.expect("port", "certificate", "key");
-            tls = Optional.of(new TlsSettings(
-                    Values.port(t.key("port"), t.require("port", "the TLS port, e.g. 3334"), false, source),
-                    Values.readableFile(t.key("certificate"), t.require("certificate",
-                            "the certificate chain, a PEM file"), source),
-                    Values.readableFile(t.key("key"), t.require("key", "the private key, a PEM file (PKCS#8)"),
-                            source)));
-            if (tls.get().port() == port) {
-                throw ConfigException.invalid(t.key("port"), tls.get().port(), "a port other than stratum.port",
-                        source);
-            }
-        }
-        StratumSettings stratum = new StratumSettings(host, port, false, tls);
+        StratumSettings stratum = stratum(root.section("stratum"), source);
+        GuardSettings guard = guard(root.section("guard"), source);
 
         Section diff = root.section("difficulty");
         diff.expect("initial", "min", "max", "fixed", "targetShareTime", "retargetInterval");
@@ -210,7 +196,8 @@ final class ConfigFile {
                 apiSection.optional("port").map(v -> Values.port(apiSection.key("port"), v, true, source))
                         .orElse(8080),
                 false);
-        if (api.port() != 0 && api.port() == port) {
+        if (api.port() != 0 && (api.port() == stratum.port()
+                || stratum.tls().map(t -> t.port() == api.port()).orElse(false))) {
             throw ConfigException.invalid(apiSection.key("port"), api.port(), "a port other than stratum.port",
                     source);
         }
@@ -218,9 +205,214 @@ final class ConfigFile {
                 .map(v -> Values.duration(root.key("statusInterval"), v, 0, source)).orElse(Duration.ofSeconds(60));
 
         return new PoolSettings(network, Optional.of(node), payout, poolTag, schemeName, schemeConfig, feeBps,
-                payments, stratum, GuardSettings.defaults(), difficulty, ledger, api, dataDir, status,
+                payments, stratum, guard, difficulty, ledger, api, dataDir, status,
                 Optional.empty(), new DemoSettings(0, 0, Duration.ofMinutes(10), network.coinbaseMaturity(),
                 Optional.empty()));
+    }
+
+    private static StratumSettings stratum(Section st, String source) {
+        st.expect("host", "port", "proxyProtocol", "trustedProxies", "tls", "maxLineLength", "subscribeTimeout",
+                "idleTimeout", "writeBufferLowWaterMark", "writeBufferHighWaterMark", "unwritableTimeout",
+                "maxPendingShares", "maxSharesInFlight");
+        String host = st.optional("host").map(v -> Values.text(st.key("host"), v, 253, source)).orElse("0.0.0.0");
+        int port = st.optional("port").map(v -> Values.port(st.key("port"), v, true, source)).orElse(3333);
+        boolean proxy = st.optional("proxyProtocol").map(v -> Values.bool(st.key("proxyProtocol"), v, source))
+                .orElse(false);
+        List<String> trusted = trustedProxies(st, proxy);
+        Optional<TlsSettings> tls = Optional.empty();
+        if (st.node("tls").isPresent()) {
+            Section t = st.section("tls");
+            t.expect("port", "certificate", "key", "keyPassword", "proxyProtocol", "trustedProxies");
+            int tlsPort = Values.port(t.key("port"), t.require("port", "the TLS port, e.g. 3334 (0 for any free port)"),
+                    true, source);
+            if (tlsPort != 0 && tlsPort == port) {
+                throw ConfigException.invalid(t.key("port"), tlsPort, "a port other than stratum.port", source);
+            }
+            Path certificate = Values.readableFile(t.key("certificate"), t.require("certificate",
+                    "the certificate chain, a PEM file (e.g. certbot's fullchain.pem)"), source);
+            Path key = Values.readableFile(t.key("key"), t.require("key", "the private key, a PKCS#8 PEM file "
+                    + "(e.g. certbot's privkey.pem)"), source);
+            Optional<String> password = t.optional("keyPassword");
+            if (password.isPresent() && password.get().isEmpty()) {
+                throw ConfigException.invalid(t.key("keyPassword"), "", "the encrypted key's password, or no "
+                        + "keyPassword for an unencrypted key", source);
+            }
+            boolean tlsProxy = t.optional("proxyProtocol").map(v -> Values.bool(t.key("proxyProtocol"), v, source))
+                    .orElse(false);
+            tls = Optional.of(new TlsSettings(tlsPort, certificate, key, password, tlsProxy,
+                    trustedProxies(t, tlsProxy)));
+        }
+        ServerLimits d = ServerLimits.defaults();
+        int low = st.optional("writeBufferLowWaterMark").map(v -> Values.wholeNumber(st.key("writeBufferLowWaterMark"),
+                v, 1, 64 << 20, source)).orElse(d.writeBufferLowWaterMark());
+        int high = st.optional("writeBufferHighWaterMark").map(v -> Values.wholeNumber(
+                st.key("writeBufferHighWaterMark"), v, 1, 64 << 20, source)).orElse(Math.max(low,
+                d.writeBufferHighWaterMark()));
+        if (high < low) {
+            throw ConfigException.invalid(st.key("writeBufferHighWaterMark"), high, "at least "
+                    + "stratum.writeBufferLowWaterMark (" + low + " bytes)", source);
+        }
+        ServerLimits limits = new ServerLimits(
+                st.optional("maxLineLength").map(v -> Values.wholeNumber(st.key("maxLineLength"), v, 64, 1 << 20,
+                        source)).orElse(d.maxLineLength()),
+                st.optional("subscribeTimeout").map(v -> Values.durationBetween(st.key("subscribeTimeout"), v,
+                        Duration.ofSeconds(1), Duration.ofHours(1), source)).orElse(d.subscribeTimeout()),
+                st.optional("idleTimeout").map(v -> Values.durationBetween(st.key("idleTimeout"), v,
+                        Duration.ofSeconds(1), Duration.ofDays(1), source)).orElse(d.idleTimeout()),
+                low, high,
+                st.optional("unwritableTimeout").map(v -> Values.durationBetween(st.key("unwritableTimeout"), v,
+                        Duration.ofSeconds(1), Duration.ofHours(1), source)).orElse(d.unwritableTimeout()),
+                st.optional("maxPendingShares").map(v -> Values.wholeNumber(st.key("maxPendingShares"), v, 2,
+                        100_000, source)).orElse(d.maxPendingShares()),
+                st.optional("maxSharesInFlight").map(v -> Values.wholeNumber(st.key("maxSharesInFlight"), v, 4,
+                        10_000_000, source)).orElse(d.maxSharesInFlight()));
+        return new StratumSettings(host, port, false, proxy, trusted, tls, limits);
+    }
+
+    /** A listener's {@code trustedProxies}: addresses or CIDR ranges, only with {@code proxyProtocol} true. */
+    private static List<String> trustedProxies(Section section, boolean proxyProtocol) {
+        List<String> entries = section.list("trustedProxies");
+        if (!entries.isEmpty() && !proxyProtocol) {
+            throw ConfigException.invalid(section.key("trustedProxies"), String.join(", ", entries),
+                    "no trustedProxies without " + section.key("proxyProtocol") + " true", section.source);
+        }
+        for (int i = 0; i < entries.size(); i++) {
+            try {
+                StratumListener.builder().port(0).proxyProtocol(true).trustedProxies(entries.get(i)).build();
+            } catch (IllegalStateException e) {
+                throw ConfigException.invalid(section.key("trustedProxies") + "[" + i + "]", entries.get(i),
+                        "an IP address or a CIDR range, e.g. 10.0.0.5, 10.0.0.0/8 or 2001:db8::/32", section.source);
+            }
+        }
+        return entries;
+    }
+
+    /**
+     * The {@code guard} section: the connection guard's caps, rate limits and ban rules, each defaulting to
+     * {@link GuardSettings#defaults()}; {@code "enabled": false} turns the guard off (every key is still checked).
+     */
+    private static GuardSettings guard(Section g, String source) {
+        g.expect("enabled", "maxConnections", "maxConnectionsPerAddress", "connectRate", "connectBurst",
+                "submitRate", "submitBurst", "invalidShareBan", "protocolAbuseBan", "authFailureBan", "banEscalation",
+                "exemptLoopback", "maxTrackedAddresses", "ipv6PrefixLength");
+        GuardSettings d = GuardSettings.defaults();
+        GuardSettings.Builder b = GuardSettings.builder();
+        boolean enabled = g.optional("enabled").map(v -> Values.bool(g.key("enabled"), v, source)).orElse(true);
+        b.maxConnections(g.optional("maxConnections").map(v -> Values.wholeNumber(g.key("maxConnections"), v, 1,
+                10_000_000, source)).orElse(d.maxConnections()));
+        b.maxConnectionsPerAddress(g.optional("maxConnectionsPerAddress").map(v -> Values.wholeNumber(
+                g.key("maxConnectionsPerAddress"), v, 1, 10_000_000, source)).orElse(d.maxConnectionsPerAddress()));
+        double connectRate = g.optional("connectRate").map(v -> Values.ratePerSecond(g.key("connectRate"), v, source))
+                .orElse(d.connectRate());
+        int connectBurst = g.optional("connectBurst").map(v -> Values.wholeNumber(g.key("connectBurst"), v, 1,
+                1_000_000, source)).orElse(d.connectBurst());
+        if (connectRate == 0) {
+            b.withoutConnectRateLimit();
+        } else {
+            b.connectRate(connectRate, connectBurst);
+        }
+        double submitRate = g.optional("submitRate").map(v -> Values.ratePerSecond(g.key("submitRate"), v, source))
+                .orElse(d.submitRate());
+        int submitBurst = g.optional("submitBurst").map(v -> Values.wholeNumber(g.key("submitBurst"), v, 1,
+                1_000_000, source)).orElse(d.submitBurst());
+        if (submitRate == 0) {
+            b.withoutSubmitRateLimit();
+        } else {
+            b.submitRate(submitRate, submitBurst);
+        }
+
+        Duration shortest = Duration.ofSeconds(1);
+        Duration day = Duration.ofDays(1);
+        Duration year = Duration.ofDays(366);
+        Map<String, Duration> bans = new LinkedHashMap<>(); // each enabled rule's ban, by its key
+        Section inv = g.section("invalidShareBan");
+        inv.expect("enabled", "ratio", "minimumShares", "window", "ban");
+        Duration invalidWindow = inv.optional("window").map(v -> Values.durationBetween(inv.key("window"), v,
+                shortest, day, source)).orElse(d.invalidShareWindow());
+        Duration invalidBan = inv.optional("ban").map(v -> Values.durationBetween(inv.key("ban"), v, shortest, year,
+                source)).orElse(d.invalidShareBan());
+        double ratio = inv.optional("ratio").map(v -> Values.decimal(inv.key("ratio"), v, 0.01, 0.99, source))
+                .orElse(d.invalidShareRatio());
+        int minimum = inv.optional("minimumShares").map(v -> Values.wholeNumber(inv.key("minimumShares"), v, 1,
+                1_000_000_000, source)).orElse(d.invalidShareMinimum());
+        Duration longestWindow = Duration.ZERO;
+        if (ruleOn(inv, source)) {
+            b.invalidShareBan(ratio, minimum, invalidWindow, invalidBan);
+            bans.put(inv.key("ban"), invalidBan);
+            longestWindow = invalidWindow;
+        } else {
+            b.withoutInvalidShareBan();
+        }
+        Section pro = g.section("protocolAbuseBan");
+        pro.expect("enabled", "strikes", "window", "ban");
+        int strikes = pro.optional("strikes").map(v -> Values.wholeNumber(pro.key("strikes"), v, 1, 100, source))
+                .orElse(d.protocolStrikes());
+        Duration protocolWindow = pro.optional("window").map(v -> Values.durationBetween(pro.key("window"), v,
+                shortest, day, source)).orElse(d.protocolWindow());
+        Duration protocolBan = pro.optional("ban").map(v -> Values.durationBetween(pro.key("ban"), v, shortest, year,
+                source)).orElse(d.protocolBan());
+        if (ruleOn(pro, source)) {
+            b.protocolAbuseBan(strikes, protocolWindow, protocolBan);
+            bans.put(pro.key("ban"), protocolBan);
+            longestWindow = max(longestWindow, protocolWindow);
+        } else {
+            b.withoutProtocolAbuseBan();
+        }
+        Section auth = g.section("authFailureBan");
+        auth.expect("enabled", "failures", "window", "ban");
+        int failures = auth.optional("failures").map(v -> Values.wholeNumber(auth.key("failures"), v, 1, 100, source))
+                .orElse(d.authFailures());
+        Duration authWindow = auth.optional("window").map(v -> Values.durationBetween(auth.key("window"), v,
+                shortest, day, source)).orElse(d.authWindow());
+        Duration authBan = auth.optional("ban").map(v -> Values.durationBetween(auth.key("ban"), v, shortest, year,
+                source)).orElse(d.authBan());
+        if (ruleOn(auth, source)) {
+            b.authFailureBan(failures, authWindow, authBan);
+            bans.put(auth.key("ban"), authBan);
+            longestWindow = max(longestWindow, authWindow);
+        } else {
+            b.withoutAuthFailureBan();
+        }
+
+        Section esc = g.section("banEscalation");
+        esc.expect("factor", "longestBan", "memory");
+        double factor = esc.optional("factor").map(v -> Values.decimal(esc.key("factor"), v, 1, 100, source))
+                .orElse(d.escalationFactor());
+        Duration longestBan = esc.optional("longestBan").map(v -> Values.durationBetween(esc.key("longestBan"), v,
+                shortest, year, source)).orElse(d.longestBan());
+        Duration memory = esc.optional("memory").map(v -> Values.durationBetween(esc.key("memory"), v, shortest, year,
+                source)).orElse(d.offenceMemory());
+        for (Map.Entry<String, Duration> ban : bans.entrySet()) {
+            if (ban.getValue().compareTo(longestBan) > 0) {
+                throw ConfigException.invalid(esc.key("longestBan"), esc.optional("longestBan")
+                        .orElse(Values.describe(longestBan)), "at least " + ban.getKey() + " ("
+                        + Values.describe(ban.getValue()) + ")", source);
+            }
+        }
+        b.banEscalation(factor, longestBan, memory);
+        b.exemptLoopback(g.optional("exemptLoopback").map(v -> Values.bool(g.key("exemptLoopback"), v, source))
+                .orElse(d.exemptLoopback()));
+        b.maxTrackedAddresses(g.optional("maxTrackedAddresses").map(v -> Values.wholeNumber(
+                g.key("maxTrackedAddresses"), v, 1, 100_000_000, source)).orElse(d.maxTrackedAddresses()));
+        b.ipv6PrefixLength(g.optional("ipv6PrefixLength").map(v -> Values.wholeNumber(g.key("ipv6PrefixLength"), v,
+                16, 128, source)).orElse(d.ipv6PrefixLength()));
+        // An address is remembered at least as long as the longest window, so leaving does not wipe its record.
+        b.idleTimeout(max(d.idleTimeout(), longestWindow));
+        GuardSettings built;
+        try {
+            built = b.build();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("guard", "invalid guard in " + source + ": " + e.getMessage());
+        }
+        return enabled ? built : GuardSettings.disabled();
+    }
+
+    private static boolean ruleOn(Section rule, String source) {
+        return rule.optional("enabled").map(v -> Values.bool(rule.key("enabled"), v, source)).orElse(true);
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private static LedgerSettings ledger(Section section, Path dataDir, String source) {
@@ -299,6 +491,27 @@ final class ConfigFile {
             }
             throw ConfigException.invalid(key(name), n.get().describe(), "a single value (a string or a number)",
                     source);
+        }
+
+        /** An array of single values; empty when absent or null. */
+        List<String> list(String name) {
+            Optional<Node> n = node(name);
+            if (n.isEmpty()) {
+                return List.of();
+            }
+            if (!(n.get() instanceof JsonTree.Arr arr)) {
+                throw ConfigException.invalid(key(name), n.get() instanceof Scalar s ? s.text() : n.get().describe(),
+                        "an array [...] of strings", source);
+            }
+            List<String> out = new ArrayList<>();
+            for (Node item : arr.items()) {
+                if (!(item instanceof Scalar s) || s.isNull()) {
+                    throw ConfigException.invalid(key(name) + "[" + out.size() + "]", item.describe(), "a string",
+                            source);
+                }
+                out.add(s.text());
+            }
+            return List.copyOf(out);
         }
 
         String require(String name, String expected) {

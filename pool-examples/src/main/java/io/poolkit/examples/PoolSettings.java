@@ -2,9 +2,12 @@ package io.poolkit.examples;
 
 import io.poolkit.core.chain.Network;
 import io.poolkit.core.guard.GuardSettings;
+import io.poolkit.stratum.codec.StratumFrameDecoder;
+import io.poolkit.stratum.server.StratumServer;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -101,27 +104,88 @@ public record PoolSettings(Network network, Optional<NodeSettings> node, String 
     }
 
     /**
-     * @param host         the address to listen on
-     * @param port         the plain Stratum port; 0 for any free port
-     * @param portFallback whether a taken port falls back to a free one (the demo's default port only)
-     * @param tls          a TLS listener, when configured
+     * @param host           the address both listeners listen on
+     * @param port           the plain Stratum port; 0 for any free port
+     * @param portFallback   whether a taken port falls back to a free one (the demo's default port only)
+     * @param proxyProtocol  whether the plain listener expects a PROXY protocol header (behind a load balancer)
+     * @param trustedProxies with {@code proxyProtocol}: the only sources (addresses, CIDR ranges) the plain
+     *                       listener accepts; empty for any
+     * @param tls            a TLS listener beside the plain one, when configured
+     * @param limits         the server's per-connection and overall limits
      */
-    public record StratumSettings(String host, int port, boolean portFallback, Optional<TlsSettings> tls) {
+    public record StratumSettings(String host, int port, boolean portFallback, boolean proxyProtocol,
+                                  List<String> trustedProxies, Optional<TlsSettings> tls, ServerLimits limits) {
         public StratumSettings {
             Objects.requireNonNull(host, "host");
+            trustedProxies = List.copyOf(trustedProxies);
             Objects.requireNonNull(tls, "tls");
+            Objects.requireNonNull(limits, "limits");
+        }
+
+        /** A plain listener on {@code host:port}, no PROXY protocol, no TLS, the default limits. */
+        public static StratumSettings plain(String host, int port, boolean portFallback) {
+            return new StratumSettings(host, port, portFallback, false, List.of(), Optional.empty(),
+                    ServerLimits.defaults());
         }
     }
 
     /**
-     * @param port        the TLS port
-     * @param certificate the certificate chain, PEM
-     * @param key         the private key, PEM (PKCS#8)
+     * A TLS listener ({@code stratum+ssl}) on the Stratum host.
+     *
+     * @param port           the TLS port; 0 for any free port
+     * @param certificate    the certificate chain, PEM (the server's certificate first)
+     * @param key            the private key, PEM (PKCS#8, encrypted when {@code keyPassword} is set)
+     * @param keyPassword    the key's password, for an encrypted key
+     * @param proxyProtocol  whether this listener expects a PROXY protocol header
+     * @param trustedProxies with {@code proxyProtocol}: the only sources it accepts; empty for any
      */
-    public record TlsSettings(int port, Path certificate, Path key) {
+    public record TlsSettings(int port, Path certificate, Path key, Optional<String> keyPassword,
+                              boolean proxyProtocol, List<String> trustedProxies) {
         public TlsSettings {
             Objects.requireNonNull(certificate, "certificate");
             Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(keyPassword, "keyPassword");
+            trustedProxies = List.copyOf(trustedProxies);
+        }
+
+        @Override
+        public String toString() {
+            return "TlsSettings[port " + port + ", certificate " + certificate + ", key " + key
+                    + (keyPassword.isPresent() ? " (encrypted)" : "") + (proxyProtocol ? ", PROXY protocol"
+                    + (trustedProxies.isEmpty() ? "" : " from " + trustedProxies) : "") + "]";
+        }
+    }
+
+    /**
+     * The Stratum server's limits (see {@code StratumServer.Builder} for what each does).
+     *
+     * @param maxLineLength            the longest line a miner may send, bytes
+     * @param subscribeTimeout         a connection must subscribe and authorise a worker within this
+     * @param idleTimeout              a connection silent this long is closed
+     * @param writeBufferLowWaterMark  outbound bytes below which a connection is writable again
+     * @param writeBufferHighWaterMark outbound bytes above which a connection counts as not reading
+     * @param unwritableTimeout        a connection above the high-water mark this long is closed
+     * @param maxPendingShares         share replies one connection may have waiting before it is not read
+     * @param maxSharesInFlight        shares the server may have waiting for the ledger before connections
+     *                                 adding more are not read
+     */
+    public record ServerLimits(int maxLineLength, Duration subscribeTimeout, Duration idleTimeout,
+                               int writeBufferLowWaterMark, int writeBufferHighWaterMark, Duration unwritableTimeout,
+                               int maxPendingShares, int maxSharesInFlight) {
+        private static final ServerLimits DEFAULTS = new ServerLimits(StratumFrameDecoder.DEFAULT_MAX_LINE_LENGTH,
+                Duration.ofSeconds(60), Duration.ofMinutes(10), StratumServer.DEFAULT_LOW_WATER_MARK,
+                StratumServer.DEFAULT_HIGH_WATER_MARK, StratumServer.DEFAULT_UNWRITABLE_TIMEOUT,
+                StratumServer.DEFAULT_MAX_PENDING_SHARES, StratumServer.DEFAULT_MAX_SHARES_IN_FLIGHT);
+
+        public ServerLimits {
+            Objects.requireNonNull(subscribeTimeout, "subscribeTimeout");
+            Objects.requireNonNull(idleTimeout, "idleTimeout");
+            Objects.requireNonNull(unwritableTimeout, "unwritableTimeout");
+        }
+
+        /** The server's own defaults. */
+        public static ServerLimits defaults() {
+            return DEFAULTS;
         }
     }
 

@@ -19,6 +19,7 @@ import io.poolkit.core.chain.Address;
 import io.poolkit.core.chain.AddressException;
 import io.poolkit.core.chain.Hash256;
 import io.poolkit.core.chain.Network;
+import io.poolkit.core.guard.Ban;
 import io.poolkit.core.guard.ConnectionGuard;
 import io.poolkit.core.guard.GuardSettings;
 import io.poolkit.core.job.BlockState;
@@ -41,6 +42,7 @@ import io.poolkit.examples.api.ApiServer;
 import io.poolkit.examples.api.PoolMetrics;
 import io.poolkit.examples.api.PoolView;
 import io.poolkit.examples.miner.CpuMiner;
+import io.poolkit.stratum.server.StratumListener;
 import io.poolkit.stratum.server.StratumServer;
 import io.poolkit.stratum.server.StratumServerException;
 import io.poolkit.stratum.server.StratumServerStats;
@@ -216,7 +218,8 @@ public final class ReferencePool implements AutoCloseable {
     /**
      * Starts a pool with {@code settings}, printing its addresses and status lines to {@code console}.
      *
-     * @throws ConfigException when a setting turns out unusable at start (TLS in this build)
+     * @throws ConfigException when a setting turns out unusable at start (a TLS file that is not a usable PEM
+     *                         certificate or key)
      * @throws StartException  when a part cannot start; everything started before is stopped again
      */
     public static ReferencePool start(PoolSettings settings, PrintStream console) {
@@ -224,10 +227,6 @@ public final class ReferencePool implements AutoCloseable {
     }
 
     static ReferencePool start(PoolSettings settings, PrintStream console, Clock clock) {
-        if (settings.stratum().tls().isPresent()) {
-            throw new ConfigException("stratum.tls", "invalid stratum.tls: TLS listener not available in this build "
-                    + "(it arrives with issue 8); remove stratum.tls to run with the plain port");
-        }
         ReferencePool pool = new ReferencePool(settings, console, clock);
         try {
             pool.startParts();
@@ -397,8 +396,19 @@ public final class ReferencePool implements AutoCloseable {
 
     private StratumServer startServer(BitcoinShareValidator validator, int extranonce2Size) {
         PoolSettings.DifficultySettings d = settings.difficulty();
+        PoolSettings.StratumSettings st = settings.stratum();
+        PoolSettings.ServerLimits limits = st.limits();
         StratumServer.Builder b = StratumServer.builder()
-                .host(settings.stratum().host())
+                .host(st.host())
+                .proxyProtocol(st.proxyProtocol())
+                .trustedProxies(st.trustedProxies().toArray(new String[0]))
+                .maxLineLength(limits.maxLineLength())
+                .subscribeTimeout(limits.subscribeTimeout())
+                .idleTimeout(limits.idleTimeout())
+                .writeBufferWaterMark(limits.writeBufferLowWaterMark(), limits.writeBufferHighWaterMark())
+                .unwritableTimeout(limits.unwritableTimeout())
+                .maxPendingShares(limits.maxPendingShares())
+                .maxSharesInFlight(limits.maxSharesInFlight())
                 .network(settings.network())
                 .shareValidator(validator)
                 .shareSink(ledger)
@@ -422,9 +432,24 @@ public final class ReferencePool implements AutoCloseable {
                     .retargetPeriod(d.retargetInterval())
                     .build());
         }
-        int port = settings.stratum().port();
+        st.tls().ifPresent(tls -> b.listener(StratumListener.builder().host(st.host()).port(tls.port())
+                .tls(tls.certificate(), tls.key(), tls.keyPassword().orElse(null))
+                .proxyProtocol(tls.proxyProtocol()).trustedProxies(tls.trustedProxies().toArray(new String[0]))
+                .build()));
+        int port = st.port();
+        StratumServer built;
         try {
-            return b.port(port).build().start();
+            built = b.port(port).build();
+        } catch (IllegalStateException e) {
+            // The settings were checked when read; what is left is what only reading the TLS files shows.
+            String message = String.valueOf(e.getMessage());
+            boolean tlsFile = st.tls().map(t -> message.contains(t.certificate().toString())
+                    || message.contains(t.key().toString())).orElse(false);
+            String option = tlsFile ? "stratum.tls" : "stratum";
+            throw new ConfigException(option, "invalid " + option + ": " + message);
+        }
+        try {
+            return built.start();
         } catch (StratumServerException e) {
             if (!settings.stratum().portFallback()) {
                 throw new StartException("cannot listen for miners on " + settings.stratum().host() + ":" + port
@@ -533,12 +558,18 @@ public final class ReferencePool implements AutoCloseable {
         String host = connectHost(settings.stratum().host());
         console.println("PoolKit reference pool " + version() + (settings.isDemo()
                 ? " - demo on an embedded regtest chain" : " - mining on " + settings.node().orElseThrow().url()));
-        console.println("  Stratum:  stratum+tcp://" + host + ":" + server.port());
+        PoolSettings.StratumSettings st = settings.stratum();
+        console.println("  Stratum:  stratum+tcp://" + host + ":" + server.port() + (st.proxyProtocol()
+                ? "  (PROXY protocol" + (st.trustedProxies().isEmpty() ? "" : " from " + st.trustedProxies()) + ")"
+                : ""));
+        st.tls().ifPresent(tls -> console.println("            stratum+ssl://" + host + ":" + tlsPort()
+                + (tls.proxyProtocol() ? "  (PROXY protocol" + (tls.trustedProxies().isEmpty() ? ""
+                : " from " + tls.trustedProxies()) + ")" : "")));
         console.println("            username: a " + settings.network().chainName() + " address, optionally "
                 + ".worker (e.g. " + (settings.isDemo() ? DemoAddresses.miner(100) : settings.payoutAddress())
                 + ".rig1); password: anything (d=0.01 asks for a difficulty)");
         console.println("  HTTP API: http://" + connectHost(settings.api().host()) + ":" + api.port()
-                + "/api/pool  (also /api/blocks, /api/miners/ADDRESS, /metrics)");
+                + "/api/pool  (also /api/blocks, /api/miners/ADDRESS, /api/bans, /metrics)");
         console.println("  ledger:   " + (settings.ledger().kind() == LedgerKind.SQLITE
                 ? settings.ledger().path().toAbsolutePath() : settings.ledger().url()) + " (" + settings.scheme()
                 + ", fee " + settings.feeBps() + " bps)");
@@ -556,11 +587,12 @@ public final class ReferencePool implements AutoCloseable {
         }
         GuardSettings guard = settings.guard();
         if (!guard.enabled()) {
-            console.println("  guard:    OFF (--no-guard): no connection caps, rate limits or bans; not for a public "
-                    + "pool");
+            console.println("  guard:    OFF (" + (settings.isDemo() ? "--no-guard" : "guard.enabled false")
+                    + "): no connection caps, rate limits or bans; not for a public pool");
         } else if (!guard.invalidShareBanEnabled() && !guard.protocolAbuseBanEnabled()
                 && !guard.authFailureBanEnabled()) {
-            console.println("  guard:    bans OFF (--no-bans): caps and rate limits only; not for a public pool");
+            console.println("  guard:    bans OFF (" + (settings.isDemo() ? "--no-bans" : "every ban rule disabled")
+                    + "): caps and rate limits only; not for a public pool");
         }
     }
 
@@ -647,6 +679,11 @@ public final class ReferencePool implements AutoCloseable {
     /** The Stratum port miners connect to. */
     public int stratumPort() {
         return server.port();
+    }
+
+    /** The TLS port, or -1 without a TLS listener. */
+    public int tlsPort() {
+        return settings.stratum().tls().isPresent() ? server.localAddresses().get(1).getPort() : -1;
     }
 
     /** The HTTP API's port. */
@@ -785,6 +822,16 @@ public final class ReferencePool implements AutoCloseable {
         @Override
         public CompletableFuture<BlockState> blockState(Hash256 hash, long height) {
             return source.blockState(hash, height);
+        }
+
+        @Override
+        public boolean guardEnabled() {
+            return server.guard().settings().enabled();
+        }
+
+        @Override
+        public List<Ban> bans() {
+            return server.guard().bans();
         }
     }
 }

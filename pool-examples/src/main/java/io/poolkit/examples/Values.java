@@ -98,7 +98,8 @@ final class Values {
 
     /**
      * A duration: seconds as a plain number ({@code 20}, {@code 2.5}) or with a unit ({@code 500ms}, {@code 20s},
-     * {@code 10m}, {@code 1h}), at least {@code minSeconds}; 0 is allowed only when {@code minSeconds} is 0.
+     * {@code 10m}, {@code 1h}, {@code 2d}), at least {@code minSeconds}; 0 is allowed only when {@code minSeconds}
+     * is 0.
      */
     static Duration duration(String option, String text, double minSeconds, String source) {
         String t = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
@@ -114,6 +115,9 @@ final class Values {
         } else if (t.endsWith("h")) {
             unit = 3600;
             t = t.substring(0, t.length() - 1);
+        } else if (t.endsWith("d")) {
+            unit = 86_400;
+            t = t.substring(0, t.length() - 1);
         }
         double seconds = decimalOrNaN(t) * unit;
         if (!(seconds >= minSeconds) || seconds > 366 * 24 * 3600.0 || (minSeconds > 0 && seconds == 0)) {
@@ -123,6 +127,62 @@ final class Values {
                     + " seconds, as seconds or with a unit (e.g. 20, 500ms, 20s, 10m, 1h)", source);
         }
         return Duration.ofNanos(Math.round(seconds * 1e9));
+    }
+
+    /** A duration from {@code min} to {@code max}, written as {@link #duration} reads it. */
+    static Duration durationBetween(String option, String text, Duration min, Duration max, String source) {
+        String expected = "a duration from " + describe(min) + " to " + describe(max)
+                + ", as seconds or with a unit (e.g. 20, 500ms, 20s, 10m, 1h)";
+        Duration value;
+        try {
+            value = duration(option, text, 0, source);
+        } catch (ConfigException e) {
+            throw ConfigException.invalid(option, text, expected, source);
+        }
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw ConfigException.invalid(option, text, expected, source);
+        }
+        return value;
+    }
+
+    /** {@code 1 s}, {@code 10 min}, {@code 1 day}: a duration as a person would say it. */
+    static String describe(Duration d) {
+        if (d.toDays() > 0 && d.equals(Duration.ofDays(d.toDays()))) {
+            return d.toDays() + (d.toDays() == 1 ? " day" : " days");
+        }
+        if (d.toHours() > 0 && d.equals(Duration.ofHours(d.toHours()))) {
+            return d.toHours() + " h";
+        }
+        if (d.toMinutes() > 0 && d.equals(Duration.ofMinutes(d.toMinutes()))) {
+            return d.toMinutes() + " min";
+        }
+        if (d.toSeconds() > 0 && d.equals(Duration.ofSeconds(d.toSeconds()))) {
+            return d.toSeconds() + " s";
+        }
+        return d.toMillis() + " ms";
+    }
+
+    /** A decimal number in [min, max] ({@code 0.5}, {@code 20}, {@code 1e3}). */
+    static double decimal(String option, String text, double min, double max, String source) {
+        double value = decimalOrNaN(text);
+        if (!(value >= min && value <= max)) {
+            throw ConfigException.invalid(option, text, "a number from " + plain(min) + " to " + plain(max), source);
+        }
+        return value;
+    }
+
+    /** A rate per second: 0 for unlimited, otherwise 0.001 to 1,000,000. */
+    static double ratePerSecond(String option, String text, String source) {
+        double value = decimalOrNaN(text);
+        if (!(value == 0 || (value >= 0.001 && value <= 1e6))) {
+            throw ConfigException.invalid(option, text, "a rate per second from 0.001 to 1000000, or 0 for no limit",
+                    source);
+        }
+        return value;
+    }
+
+    private static String plain(double value) {
+        return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
 
     /** A network by Bitcoin Core's name. */

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
@@ -290,7 +291,9 @@ class ConfigValidationTest {
 
     @Test
     void anUnknownKeyIsNamedWithTheKnownOnes() throws Exception {
-        assertEquals("unknown key 'stratum.prot' in pool.json: expected one of host, port, tls",
+        assertEquals("unknown key 'stratum.prot' in pool.json: expected one of host, port, proxyProtocol, "
+                + "trustedProxies, tls, maxLineLength, subscribeTimeout, idleTimeout, writeBufferLowWaterMark, "
+                + "writeBufferHighWaterMark, unwritableTimeout, maxPendingShares, maxSharesInFlight",
                 configError("\"port\": 3333", "\"prot\": 3333"));
         assertTrue(configError("\"feeBps\"", "\"fee\"").startsWith("unknown key 'fee' in pool.json"));
     }
@@ -367,6 +370,222 @@ class ConfigValidationTest {
         String message = configError("\"port\": 3333}", "\"port\": 3333, \"tls\": {\"port\": 3334, "
                 + "\"certificate\": \"missing.pem\", \"key\": \"missing.key\"}}");
         assertTrue(message.startsWith("invalid stratum.tls.certificate 'missing.pem' in pool.json"), message);
+    }
+
+    // ---- pool.json: the operating settings
+
+    private PoolSettings config(String from, String to) throws Exception {
+        String text = validConfig();
+        assertTrue(text.contains(from), "the valid config holds " + from);
+        Path file = dir.resolve("pool.json");
+        Files.writeString(file, text.replace(from, to));
+        return ((Command.Run) CommandLine.parse("run", "--config", file.toString())).settings();
+    }
+
+    /** The valid config with {@code "guard": {SECTION}} added. */
+    private PoolSettings guardConfig(String section) throws Exception {
+        return config("\"statusInterval\": 60", "\"statusInterval\": 60, \"guard\": {" + section + "}");
+    }
+
+    private String guardError(String section) throws Exception {
+        return configError("\"statusInterval\": 60", "\"statusInterval\": 60, \"guard\": {" + section + "}");
+    }
+
+    /** The valid config's stratum section with {@code extra} keys added. */
+    private PoolSettings stratumConfig(String extra) throws Exception {
+        return config("\"port\": 3333}", "\"port\": 3333, " + extra + "}");
+    }
+
+    private String stratumError(String extra) throws Exception {
+        return configError("\"port\": 3333}", "\"port\": 3333, " + extra + "}");
+    }
+
+    @Test
+    void withoutOperatingKeysTheDefaultsApply() throws Exception {
+        PoolSettings s = config("\"feeBps\": 100", "\"feeBps\": 100");
+        // Built from the file, not the shared instance: every knob equals the default.
+        assertEquals(GuardSettings.defaults().toString(), s.guard().toString());
+        assertEquals(PoolSettings.ServerLimits.defaults(), s.stratum().limits());
+        assertFalse(s.stratum().proxyProtocol());
+        assertEquals(List.of(), s.stratum().trustedProxies());
+        assertEquals(Optional.empty(), s.stratum().tls());
+    }
+
+    @Test
+    void everyGuardKeyIsRead() throws Exception {
+        GuardSettings g = guardConfig("""
+                "maxConnections": 1000, "maxConnectionsPerAddress": 8, "connectRate": 2.5, "connectBurst": 5,
+                "submitRate": 50, "submitBurst": 80,
+                "invalidShareBan": {"ratio": 0.8, "minimumShares": 40, "window": "5m", "ban": "30m"},
+                "protocolAbuseBan": {"strikes": 3, "window": "2m", "ban": "1h"},
+                "authFailureBan": {"failures": 10, "window": "30s", "ban": "15m"},
+                "banEscalation": {"factor": 3, "longestBan": "2d", "memory": "12h"},
+                "exemptLoopback": true, "maxTrackedAddresses": 5000, "ipv6PrefixLength": 56
+                """).guard();
+        assertTrue(g.enabled());
+        assertEquals(1000, g.maxConnections());
+        assertEquals(8, g.maxConnectionsPerAddress());
+        assertEquals(2.5, g.connectRate());
+        assertEquals(5, g.connectBurst());
+        assertEquals(50, g.submitRate());
+        assertEquals(80, g.submitBurst());
+        assertEquals(0.8, g.invalidShareRatio());
+        assertEquals(40, g.invalidShareMinimum());
+        assertEquals(Duration.ofMinutes(5), g.invalidShareWindow());
+        assertEquals(Duration.ofMinutes(30), g.invalidShareBan());
+        assertEquals(3, g.protocolStrikes());
+        assertEquals(Duration.ofMinutes(2), g.protocolWindow());
+        assertEquals(Duration.ofHours(1), g.protocolBan());
+        assertEquals(10, g.authFailures());
+        assertEquals(Duration.ofSeconds(30), g.authWindow());
+        assertEquals(Duration.ofMinutes(15), g.authBan());
+        assertEquals(3, g.escalationFactor());
+        assertEquals(Duration.ofDays(2), g.longestBan());
+        assertEquals(Duration.ofHours(12), g.offenceMemory());
+        assertTrue(g.exemptLoopback());
+        assertEquals(5000, g.maxTrackedAddresses());
+        assertEquals(56, g.ipv6PrefixLength());
+    }
+
+    @Test
+    void theGuardOrEachBanRuleCanBeTurnedOffAndRateLimitsLifted() throws Exception {
+        assertFalse(guardConfig("\"enabled\": false").guard().enabled());
+        GuardSettings g = guardConfig("\"invalidShareBan\": {\"enabled\": false}, \"protocolAbuseBan\": "
+                + "{\"enabled\": false}, \"connectRate\": 0, \"submitRate\": 0").guard();
+        assertTrue(g.enabled());
+        assertFalse(g.invalidShareBanEnabled());
+        assertFalse(g.protocolAbuseBanEnabled());
+        assertTrue(g.authFailureBanEnabled());
+        assertEquals(0, g.connectRate());
+        assertEquals(0, g.submitRate());
+        assertFalse(guardConfig("\"authFailureBan\": {\"enabled\": false}").guard().authFailureBanEnabled());
+        // A window longer than the default memory of idle addresses is kept as long as the window.
+        GuardSettings longWindow = guardConfig("\"invalidShareBan\": {\"window\": \"1h\"}").guard();
+        assertEquals(Duration.ofHours(1), longWindow.idleTimeout());
+    }
+
+    @Test
+    void aBadGuardValueNamesItsKeyTheValueAndTheRange() throws Exception {
+        assertEquals("invalid guard.maxConnectionsPerAddress '0' in pool.json: expected a whole number from 1 to "
+                + "10000000", guardError("\"maxConnectionsPerAddress\": 0"));
+        assertEquals("invalid guard.connectRate '-1' in pool.json: expected a rate per second from 0.001 to "
+                + "1000000, or 0 for no limit", guardError("\"connectRate\": -1"));
+        assertEquals("invalid guard.submitBurst '0' in pool.json: expected a whole number from 1 to 1000000",
+                guardError("\"submitBurst\": 0"));
+        assertEquals("invalid guard.invalidShareBan.ratio '1.5' in pool.json: expected a number from 0.01 to 0.99",
+                guardError("\"invalidShareBan\": {\"ratio\": 1.5}"));
+        assertEquals("invalid guard.protocolAbuseBan.window '2d' in pool.json: expected a duration from 1 s to 1 "
+                + "day, as seconds or with a unit (e.g. 20, 500ms, 20s, 10m, 1h)",
+                guardError("\"protocolAbuseBan\": {\"window\": \"2d\"}"));
+        assertTrue(guardError("\"authFailureBan\": {\"ban\": 0}").startsWith("invalid guard.authFailureBan.ban "
+                + "'0' in pool.json: expected a duration from 1 s to 366 days"));
+        assertEquals("invalid guard.authFailureBan.failures '101' in pool.json: expected a whole number from 1 to "
+                + "100", guardError("\"authFailureBan\": {\"failures\": 101}"));
+        assertEquals("invalid guard.enabled 'yes' in pool.json: expected true or false",
+                guardError("\"enabled\": \"yes\""));
+        assertEquals("invalid guard.invalidShareBan.enabled 'off' in pool.json: expected true or false",
+                guardError("\"invalidShareBan\": {\"enabled\": \"off\"}"));
+        assertEquals("invalid guard.ipv6PrefixLength '8' in pool.json: expected a whole number from 16 to 128",
+                guardError("\"ipv6PrefixLength\": 8"));
+        assertEquals("invalid guard.banEscalation.longestBan '20m' in pool.json: expected at least "
+                + "guard.protocolAbuseBan.ban (1 h)", guardError("\"protocolAbuseBan\": {\"ban\": \"1h\"}, "
+                + "\"banEscalation\": {\"longestBan\": \"20m\"}"));
+        assertTrue(guardError("\"invalidShareBan\": {\"ration\": 0.5}").startsWith("unknown key "
+                + "'guard.invalidShareBan.ration' in pool.json: expected one of enabled, ratio, minimumShares, "
+                + "window, ban"));
+        assertTrue(guardError("\"maxConections\": 5").startsWith("unknown key 'guard.maxConections' in "
+                + "pool.json"));
+        assertEquals("invalid guard.authFailureBan 'true' in pool.json: expected an object {...}",
+                guardError("\"authFailureBan\": true"));
+    }
+
+    @Test
+    void everyServerLimitIsRead() throws Exception {
+        PoolSettings.ServerLimits l = stratumConfig("\"maxLineLength\": 4096, \"subscribeTimeout\": \"20s\", "
+                + "\"idleTimeout\": \"5m\", \"writeBufferLowWaterMark\": 16384, \"writeBufferHighWaterMark\": "
+                + "131072, \"unwritableTimeout\": 30, \"maxPendingShares\": 32, \"maxSharesInFlight\": 100000")
+                .stratum().limits();
+        assertEquals(new PoolSettings.ServerLimits(4096, Duration.ofSeconds(20), Duration.ofMinutes(5), 16384, 131072,
+                Duration.ofSeconds(30), 32, 100_000), l);
+    }
+
+    @Test
+    void aBadServerLimitNamesItsKeyTheValueAndTheRange() throws Exception {
+        assertEquals("invalid stratum.maxLineLength '10' in pool.json: expected a whole number from 64 to 1048576",
+                stratumError("\"maxLineLength\": 10"));
+        assertTrue(stratumError("\"subscribeTimeout\": 0").startsWith("invalid stratum.subscribeTimeout '0' in "
+                + "pool.json: expected a duration from 1 s to 1 h"));
+        assertTrue(stratumError("\"idleTimeout\": \"soon\"").startsWith("invalid stratum.idleTimeout 'soon' in "
+                + "pool.json: expected a duration from 1 s to 1 day"));
+        assertTrue(stratumError("\"unwritableTimeout\": \"2h\"").startsWith("invalid stratum.unwritableTimeout "
+                + "'2h'"));
+        assertEquals("invalid stratum.writeBufferHighWaterMark 1000 in pool.json: expected at least "
+                + "stratum.writeBufferLowWaterMark (2000 bytes)", stratumError("\"writeBufferLowWaterMark\": 2000, "
+                + "\"writeBufferHighWaterMark\": 1000"));
+        assertEquals("invalid stratum.maxPendingShares '1' in pool.json: expected a whole number from 2 to 100000",
+                stratumError("\"maxPendingShares\": 1"));
+        assertEquals("invalid stratum.maxSharesInFlight '3' in pool.json: expected a whole number from 4 to "
+                + "10000000", stratumError("\"maxSharesInFlight\": 3"));
+        // A low-water mark above the default high one raises the default high one with it.
+        assertEquals(100_000, stratumConfig("\"writeBufferLowWaterMark\": 100000").stratum().limits()
+                .writeBufferHighWaterMark());
+    }
+
+    @Test
+    void proxyProtocolAndTrustedProxiesAreReadPerListener() throws Exception {
+        Path cert = Files.writeString(dir.resolve("cert.pem"), "certificate");
+        Path key = Files.writeString(dir.resolve("key.pem"), "key");
+        PoolSettings s = stratumConfig("\"proxyProtocol\": true, \"trustedProxies\": [\"10.0.0.5\", "
+                + "\"10.1.0.0/16\", \"2001:db8::/32\"], \"tls\": {\"port\": 3334, \"certificate\": \"" + json(cert)
+                + "\", \"key\": \"" + json(key) + "\", \"keyPassword\": \"s3cret\", \"proxyProtocol\": true, "
+                + "\"trustedProxies\": [\"192.168.1.0/24\"]}");
+        assertTrue(s.stratum().proxyProtocol());
+        assertEquals(List.of("10.0.0.5", "10.1.0.0/16", "2001:db8::/32"), s.stratum().trustedProxies());
+        PoolSettings.TlsSettings tls = s.stratum().tls().orElseThrow();
+        assertEquals(3334, tls.port());
+        assertEquals(cert, tls.certificate());
+        assertEquals(key, tls.key());
+        assertEquals(Optional.of("s3cret"), tls.keyPassword());
+        assertFalse(tls.toString().contains("s3cret"), tls.toString());
+        assertTrue(tls.proxyProtocol());
+        assertEquals(List.of("192.168.1.0/24"), tls.trustedProxies());
+        // Without keys: plain TCP, no PROXY protocol, any source.
+        PoolSettings.TlsSettings plainTls = stratumConfig("\"tls\": {\"port\": 0, \"certificate\": \""
+                + json(cert) + "\", \"key\": \"" + json(key) + "\"}").stratum().tls().orElseThrow();
+        assertEquals(0, plainTls.port());
+        assertFalse(plainTls.proxyProtocol());
+        assertEquals(Optional.empty(), plainTls.keyPassword());
+    }
+
+    @Test
+    void badProxySettingsAreNamed() throws Exception {
+        assertEquals("invalid stratum.trustedProxies '10.0.0.5' in pool.json: expected no trustedProxies without "
+                + "stratum.proxyProtocol true", stratumError("\"trustedProxies\": [\"10.0.0.5\"]"));
+        assertEquals("invalid stratum.trustedProxies[1] '10.0.0.0/33' in pool.json: expected an IP address or a "
+                + "CIDR range, e.g. 10.0.0.5, 10.0.0.0/8 or 2001:db8::/32", stratumError("\"proxyProtocol\": true, "
+                + "\"trustedProxies\": [\"10.0.0.1\", \"10.0.0.0/33\"]"));
+        assertTrue(stratumError("\"proxyProtocol\": true, \"trustedProxies\": [\"proxy.example.com\"]")
+                .startsWith("invalid stratum.trustedProxies[0] 'proxy.example.com'"));
+        assertEquals("invalid stratum.trustedProxies '10.0.0.5' in pool.json: expected an array [...] of strings",
+                stratumError("\"proxyProtocol\": true, \"trustedProxies\": \"10.0.0.5\""));
+        assertEquals("invalid stratum.proxyProtocol '1' in pool.json: expected true or false",
+                stratumError("\"proxyProtocol\": 1"));
+        Path cert = Files.writeString(dir.resolve("cert.pem"), "certificate");
+        assertEquals("invalid stratum.tls.port 3333 in pool.json: expected a port other than stratum.port",
+                stratumError("\"tls\": {\"port\": 3333, \"certificate\": \"" + json(cert) + "\", \"key\": \""
+                        + json(cert) + "\"}"));
+        assertTrue(stratumError("\"tls\": {\"port\": 3334, \"certificate\": \"" + json(cert) + "\"}")
+                .startsWith("missing stratum.tls.key in pool.json: expected the private key, a PKCS#8 PEM file"));
+        assertTrue(stratumError("\"tls\": {\"port\": 3334, \"certificate\": \"" + json(cert) + "\", \"key\": \""
+                + json(cert) + "\", \"trustedProxies\": [\"10.0.0.1\"]}").startsWith("invalid "
+                + "stratum.tls.trustedProxies '10.0.0.1' in pool.json: expected no trustedProxies without "
+                + "stratum.tls.proxyProtocol true"));
+        assertTrue(stratumError("\"tls\": {\"port\": 3334, \"certificate\": \"" + json(cert) + "\", \"key\": \""
+                + json(cert) + "\", \"keyPasword\": \"x\"}").startsWith("unknown key 'stratum.tls.keyPasword'"));
+    }
+
+    private static String json(Path path) {
+        return path.toString().replace("\\", "\\\\");
     }
 
     @Test

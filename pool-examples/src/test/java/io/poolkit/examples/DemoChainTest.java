@@ -30,7 +30,8 @@ class DemoChainTest {
     @Test
     void startsAtTheMinersExpectedHashrate() {
         TestClock clock = new TestClock(T0);
-        DemoChain demo = DemoChain.create(new DemoSettings(3, 1_000_000, INTERVAL, 3, Optional.empty()), new ShareMeter(clock), clock);
+        DemoChain demo = DemoChain.create(new DemoSettings(3, 1_000_000, INTERVAL, 3, Optional.empty()),
+                new ShareMeter(clock), clock);
         try {
             assertEquals(3e6, demo.targetHashrate());
             assertEquals(EmbeddedChain.bitsFor(Network.REGTEST, 3e6, INTERVAL), demo.chain().bits());

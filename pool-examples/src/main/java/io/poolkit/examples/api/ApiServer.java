@@ -14,6 +14,7 @@ import io.poolkit.accounting.payment.PaymentRecord;
 import io.poolkit.accounting.payment.PaymentStatus;
 import io.poolkit.core.chain.Address;
 import io.poolkit.core.chain.AddressException;
+import io.poolkit.core.guard.Ban;
 import io.poolkit.core.job.BlockState;
 import io.poolkit.core.job.Job;
 import java.io.ByteArrayOutputStream;
@@ -50,6 +51,7 @@ import org.slf4j.LoggerFactory;
  * GET /api/pool                 hash rate (5 min, 1 h), miners, workers, height, network difficulty, blocks
  * GET /api/blocks[?limit=N]     found blocks, newest first, with status, confirmations and their split
  * GET /api/miners/{address}     a miner's hash rate, workers, balance, immature credits and payments
+ * GET /api/bans                 the connection guard's bans in force: address, reason, since, until
  * GET /metrics                  Prometheus text format
  * }</pre>
  *
@@ -141,6 +143,8 @@ public final class ApiServer implements AutoCloseable {
                 } else if (path.startsWith("/api/miners/")) {
                     String address = URLDecoder.decode(path.substring("/api/miners/".length()), StandardCharsets.UTF_8);
                     minerJson(exchange, address);
+                } else if (path.equals("/api/bans")) {
+                    send(exchange, 200, bansJson());
                 } else if (path.equals("/metrics")) {
                     byte[] body = metrics.get().getBytes(StandardCharsets.UTF_8);
                     exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
@@ -148,7 +152,7 @@ public final class ApiServer implements AutoCloseable {
                     exchange.getResponseBody().write(body);
                 } else {
                     send(exchange, 404, error("no such endpoint: " + path
-                            + "; try /api/pool, /api/blocks, /api/miners/ADDRESS or /metrics"));
+                            + "; try /api/pool, /api/blocks, /api/miners/ADDRESS, /api/bans or /metrics"));
                 }
             } catch (BadRequest e) {
                 send(exchange, 400, error(e.getMessage()));
@@ -385,6 +389,31 @@ public final class ApiServer implements AutoCloseable {
             g.writeEndArray();
             g.writeEndObject();
         }));
+    }
+
+    // ---- /api/bans
+
+    private byte[] bansJson() {
+        List<Ban> bans = pool.bans();
+        boolean enabled = pool.guardEnabled();
+        return json(g -> {
+            g.writeStartObject();
+            g.writeBooleanField("guardEnabled", enabled);
+            g.writeNumberField("count", bans.size());
+            g.writeArrayFieldStart("bans");
+            for (Ban b : bans) {
+                g.writeStartObject();
+                g.writeStringField("address", b.address());
+                g.writeStringField("reason", b.reason().name().toLowerCase(Locale.ROOT));
+                g.writeStringField("detail", b.detail());
+                g.writeStringField("since", b.since().toString());
+                g.writeStringField("until", b.until().toString());
+                g.writeNumberField("offence", b.offence());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
     }
 
     // ---- JSON plumbing

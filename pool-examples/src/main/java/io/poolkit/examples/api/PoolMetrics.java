@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.poolkit.core.guard.BanReason;
+import io.poolkit.core.guard.RefuseReason;
 import io.poolkit.core.job.Job;
 import io.poolkit.core.share.RejectReason;
 import io.poolkit.stratum.server.StratumServerStats;
@@ -18,8 +20,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The pool's Prometheus metrics (Micrometer's Prometheus registry): shares accepted and rejected by reason,
- * blocks, connections, hash rate, the ledger's queue, the chain's height and difficulty, payments, and the
- * JVM's memory, threads and GC.
+ * blocks, connections, the connection guard's refusals and bans by reason, hash rate, the ledger's queue, the
+ * chain's height and difficulty, payments, and the JVM's memory, threads and GC.
  *
  * <pre>{@code
  * PoolMetrics metrics = new PoolMetrics(server::stats, sources);
@@ -28,7 +30,8 @@ import java.util.function.ToDoubleFunction;
  *
  * <p>Counters and gauges read their sources when scraped, so the share path pays nothing for them. Names
  * follow Prometheus conventions: {@code poolkit_shares_accepted_total},
- * {@code poolkit_shares_rejected_total{reason="low_difficulty"}}, {@code poolkit_hashrate_hashes_per_second{window="5m"}}.
+ * {@code poolkit_shares_rejected_total{reason="low_difficulty"}}, {@code poolkit_hashrate_hashes_per_second{window="5m"}},
+ * {@code poolkit_guard_bans_total{reason="invalid_shares"}}, {@code poolkit_guard_bans_active}.
  * Thread-safe.
  */
 public final class PoolMetrics {
@@ -81,6 +84,21 @@ public final class PoolMetrics {
         counter("poolkit.authorizations.denied", "mining.authorize calls refused", server,
                 s -> s.authorizationsDenied());
         counter("poolkit.protocol.errors", "Malformed or unknown Stratum requests", server, s -> s.protocolErrors());
+        counter("poolkit.connections.refused", "Connections closed at accept: refused by the guard, not from a "
+                + "trusted proxy, or without a valid PROXY header", server, s -> s.connectionsRefused());
+        counter("poolkit.sessions.banned", "Sessions closed because the guard banned their address", server,
+                s -> s.sessionsBanned());
+        counter("poolkit.sessions.timed.out", "Sessions closed for not subscribing in time or for silence", server,
+                s -> s.sessionsTimedOut());
+        counter("poolkit.sessions.closed.slow", "Sessions closed for not reading what the server sent", server,
+                s -> s.sessionsClosedSlow());
+        counter("poolkit.lines.oversized", "Connections closed for a line over the line limit", server,
+                s -> s.oversizedLines());
+        counter("poolkit.notifies.skipped", "Jobs not sent to a session that was not reading", server,
+                s -> s.notifiesSkipped());
+        counter("poolkit.reads.paused", "Times a session stopped being read while its shares waited for the ledger",
+                server, s -> s.readsPaused());
+        guardMetrics(server);
         gauge("poolkit.connections", "Stratum connections open now", server, s -> s.get().connectionsOpen());
         gauge("poolkit.sessions.authorized", "Connections with an authorised worker", server,
                 s -> s.get().sessionsAuthorized());
@@ -103,6 +121,37 @@ public final class PoolMetrics {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         gc.bindTo(registry);
+    }
+
+    /** The connection guard's decisions: refusals and bans by reason, bans in force, rate-limited submits. */
+    private void guardMetrics(Supplier<StratumServerStats> server) {
+        for (RefuseReason reason : RefuseReason.values()) {
+            FunctionCounter.builder("poolkit.guard.connections.refused", server,
+                            s -> s.get().guard().refused(reason))
+                    .description("Connections the guard refused, by reason")
+                    .tag("reason", reason.name().toLowerCase(Locale.ROOT))
+                    .register(registry);
+        }
+        for (BanReason reason : BanReason.values()) {
+            FunctionCounter.builder("poolkit.guard.bans", server, s -> s.get().guard().bans(reason))
+                    .description("Bans the guard imposed, by reason")
+                    .tag("reason", reason.name().toLowerCase(Locale.ROOT))
+                    .register(registry);
+        }
+        counter("poolkit.guard.bans.ended", "Bans that expired or were lifted", server, s -> s.guard().bansEnded());
+        counter("poolkit.guard.submits.rate.limited", "mining.submit calls refused by the submit rate limit", server,
+                s -> s.guard().rateLimitedSubmits());
+        counter("poolkit.guard.invalid.shares", "Shares counted against their address's invalid-share ratio", server,
+                s -> s.guard().invalidShares());
+        counter("poolkit.guard.protocol.violations", "Oversized or unparseable lines reported to the guard", server,
+                s -> s.guard().protocolViolations());
+        counter("poolkit.guard.authorizations.failed", "Denied authorisations reported to the guard", server,
+                s -> s.guard().failedAuthorizations());
+        counter("poolkit.guard.connections.untracked", "Connections allowed without per-address history (the "
+                + "address table was full)", server, s -> s.guard().untrackedConnections());
+        gauge("poolkit.guard.bans.active", "Bans in force now", server, s -> s.get().guard().activeBans());
+        gauge("poolkit.guard.addresses.tracked", "Addresses whose history the guard keeps", server,
+                s -> s.get().guard().trackedAddresses());
     }
 
     /** The metrics in Prometheus text format. */

@@ -2,10 +2,12 @@ package io.poolkit.examples.api;
 
 import io.poolkit.core.chain.Hash256;
 import io.poolkit.core.chain.Network;
+import io.poolkit.core.guard.Ban;
 import io.poolkit.core.job.BlockState;
 import io.poolkit.core.job.Job;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -39,4 +41,10 @@ public interface PoolView {
 
     /** Where a found block stands on the chain now. */
     CompletableFuture<BlockState> blockState(Hash256 hash, long height);
+
+    /** Whether the connection guard runs (it does unless turned off for a benchmark). */
+    boolean guardEnabled();
+
+    /** The connection guard's bans in force, soonest to end first. */
+    List<Ban> bans();
 }

@@ -8,6 +8,7 @@ import io.poolkit.core.chain.Hash256;
 import io.poolkit.core.chain.Network;
 import io.poolkit.core.node.EmbeddedChain;
 import io.poolkit.core.share.Share;
+import io.poolkit.core.testing.ManualClock;
 import io.poolkit.examples.PoolSettings.DemoSettings;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +20,7 @@ class DemoChainTest {
     private static final Duration INTERVAL = Duration.ofSeconds(20);
 
     /** Feeds {@code seconds} of shares standing for {@code hashrate}, one a second. */
-    private static void mine(ShareMeter meter, TestClock clock, double hashrate, int seconds) {
+    private static void mine(ShareMeter meter, ManualClock clock, double hashrate, int seconds) {
         for (int i = 0; i < seconds; i++) {
             meter.accept(new Share("a", "a", hashrate / ShareMeter.HASHES_PER_DIFFICULTY, 1, 1, 1, 0,
                     clock.instant()));
@@ -29,7 +30,7 @@ class DemoChainTest {
 
     @Test
     void startsAtTheMinersExpectedHashrate() {
-        TestClock clock = new TestClock(T0);
+        ManualClock clock = new ManualClock(T0);
         DemoChain demo = DemoChain.create(new DemoSettings(3, 1_000_000, INTERVAL, 3, Optional.empty()),
                 new ShareMeter(clock), clock);
         try {
@@ -42,7 +43,7 @@ class DemoChainTest {
 
     @Test
     void retargetsWhenTheMeasuredHashrateIsFarOffAndNotOtherwise() {
-        TestClock clock = new TestClock(T0);
+        ManualClock clock = new ManualClock(T0);
         ShareMeter meter = new ShareMeter(clock);
         DemoChain demo = DemoChain.create(new DemoSettings(2, 1_000_000, INTERVAL, 3, Optional.empty()), meter, clock);
         try {
@@ -61,7 +62,7 @@ class DemoChainTest {
 
     @Test
     void withMineEveryTheDifficultyIsCappedSoTheChainCanMineItsOwnBlocks() {
-        TestClock clock = new TestClock(T0);
+        ManualClock clock = new ManualClock(T0);
         ShareMeter meter = new ShareMeter(clock);
         DemoChain demo = DemoChain.create(new DemoSettings(3, 1_000_000, INTERVAL, 3,
                 Optional.of(Duration.ofSeconds(5))), meter, clock);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.poolkit.core.chain.Hash256;
 import io.poolkit.core.share.FoundBlock;
 import io.poolkit.core.share.Share;
+import io.poolkit.core.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -13,13 +14,13 @@ import org.junit.jupiter.api.Test;
 class ShareMeterTest {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-    private static Share share(String account, String worker, double difficulty, TestClock clock) {
+    private static Share share(String account, String worker, double difficulty, ManualClock clock) {
         return new Share(account, worker, difficulty, 1, 1, 5_000_000_000L, 0, clock.instant());
     }
 
     @Test
     void hashrateIsAcceptedDifficultyTimesTwoToThe32OverTheWindow() {
-        TestClock clock = new TestClock(T0);
+        ManualClock clock = new ManualClock(T0);
         ShareMeter meter = new ShareMeter(clock);
         clock.advance(Duration.ofMinutes(10));
         for (int i = 0; i < 60; i++) {
@@ -34,7 +35,7 @@ class ShareMeterTest {
 
     @Test
     void recentHashrateCountsOnlyTheTimeSinceStart() {
-        TestClock clock = new TestClock(T0);
+        ManualClock clock = new ManualClock(T0);
         ShareMeter meter = new ShareMeter(clock);
         for (int i = 0; i < 10; i++) {
             clock.advance(Duration.ofSeconds(1));
@@ -46,7 +47,7 @@ class ShareMeterTest {
 
     @Test
     void sharesOlderThanTheWindowDoNotCount() {
-        TestClock clock = new TestClock(T0);
+        ManualClock clock = new ManualClock(T0);
         ShareMeter meter = new ShareMeter(clock);
         meter.accept(share("a", "a.1", 1, clock));
         clock.advance(Duration.ofMinutes(2));
@@ -59,7 +60,7 @@ class ShareMeterTest {
 
     @Test
     void minersAndWorkersAreThoseWithARecentShare() {
-        TestClock clock = new TestClock(T0);
+        ManualClock clock = new ManualClock(T0);
         ShareMeter meter = new ShareMeter(clock);
         meter.accept(share("a", "a.1", 1, clock));
         meter.accept(share("a", "a.2", 1, clock));

@@ -137,11 +137,11 @@ final class LoadConnection implements StratumClient.Listener {
 
     private void answered(SubmitResult result, Throwable error, long start, Work w, String extranonce2Hex,
                           String nonceHex) {
-        inFlight.decrementAndGet();
         if (error != null) {
             run.stats.failed(error instanceof TimeoutException ? "no answer within the request timeout"
                     : error instanceof StratumClientException ? "connection closed before the answer"
                     : error.getClass().getSimpleName());
+            inFlight.decrementAndGet();
             return;
         }
         run.stats.answered(System.nanoTime() - start);
@@ -154,6 +154,8 @@ final class LoadConnection implements StratumClient.Listener {
         } else {
             run.stats.rejected(result.code(), result.message());
         }
+        // Counted before it leaves the in-flight count: a harness that sees none in flight sees its figures whole.
+        inFlight.decrementAndGet();
         if (run.closedLoopRunning()) {
             fill();
         }

@@ -157,13 +157,14 @@ public final class LoadHarness {
             while (ready.stream().anyMatch(c -> c.inFlight() > 0) && System.nanoTime() < drainEnd) {
                 Thread.sleep(5);
             }
+            // The figures as they stand at the end of the drain: closing fails what is still unanswered.
             long disconnected = run.disconnected.sum();
-            closeAll(opened);
-
             LoadStats s = run.stats;
             LoadReport.Shares shares = new LoadReport.Shares(runSeconds, s.sent.sum(), responsesInRun,
                     s.responses.sum(), s.accepted.sum(), s.rejected.sum(), s.errors.sum(), s.rateBacklog.sum(),
                     s.reasons(), s.errorKinds());
+            LoadReport.Latency latency = latency(s.latencies());
+            closeAll(opened);
             long logged = 0;
             if (log != null) {
                 log.close();
@@ -171,7 +172,7 @@ public final class LoadHarness {
             }
             return new LoadReport(options,
                     new LoadReport.Connect(connectSeconds, opened.size(), ready.size(), withJob, failures, disconnected),
-                    shares, latency(s.latencies()), run.fanOut.broadcastJobs(),
+                    shares, latency, run.fanOut.broadcastJobs(),
                     new LoadReport.Memory(memory.describe(), rssBefore, rssConnected, heapBefore, heapConnected,
                             ready.size()),
                     options.acceptedLog, logged);

@@ -37,6 +37,21 @@ final class FanOut {
         broadcasting = true;
     }
 
+    /** From now on, a newly seen job is not tracked (the run phase is over; jobs already seen still count). */
+    void stopTracking() {
+        broadcasting = false;
+    }
+
+    /** Whether every broadcast job so far reached {@code recipients} connections. */
+    boolean allReached(int recipients) {
+        for (Arrivals a : jobs.values()) {
+            if (a.broadcast && a.count() < recipients) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Connection received job {@code jobId} at {@code nanos} ({@link System#nanoTime()}). */
     void arrived(String jobId, boolean clean, long nanos) {
         Arrivals job = jobs.get(jobId);
@@ -88,6 +103,10 @@ final class FanOut {
             count++;
             first = Math.min(first, nanos);
             last = Math.max(last, nanos);
+        }
+
+        synchronized int count() {
+            return count;
         }
 
         synchronized Job summary() {

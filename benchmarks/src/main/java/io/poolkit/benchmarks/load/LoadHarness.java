@@ -40,8 +40,9 @@ import org.HdrHistogram.Histogram;
  * <p>A run: open the connections (at most {@code --max-pending} handshakes at once, spread over source
  * addresses 127.0.0.x), wait for each one's first job, sample the pool's memory, then submit (closed loop with K
  * in flight per connection, or a fixed aggregate rate) or hold the connections idle for {@code --duration},
- * wait up to {@code --drain} for the last answers, close everything. Every phase is bounded in time, and the
- * connections in number ({@value LoadOptions#MAX_CONNECTIONS}); all clients share a few event loop threads.
+ * wait up to {@code --drain} for the last answers and for the last job to reach every connection, close
+ * everything. Every phase is bounded in time, and the connections in number
+ * ({@value LoadOptions#MAX_CONNECTIONS}); all clients share a few event loop threads.
  *
  * <p>The neutral measurement is the C generator in {@code ../shared/tools}; this harness is for what it cannot
  * do: record every accepted share for {@link LedgerCheck}, and drive a pool from Java tests.
@@ -150,11 +151,14 @@ public final class LoadHarness {
             }
             sleepUntil(runEnd);
             run.submitting(false);
+            run.fanOut.stopTracking();
             long responsesInRun = run.stats.responses.sum();
             double runSeconds = (System.nanoTime() - runStart) / 1e9;
 
+            // The drain: the last answers, and the last job's way to every connection.
             long drainEnd = System.nanoTime() + options.drain.toNanos();
-            while (ready.stream().anyMatch(c -> c.inFlight() > 0) && System.nanoTime() < drainEnd) {
+            while ((ready.stream().anyMatch(c -> c.inFlight() > 0) || !run.fanOut.allReached(ready.size()))
+                    && System.nanoTime() < drainEnd) {
                 Thread.sleep(5);
             }
             // The figures as they stand at the end of the drain: closing fails what is still unanswered.

@@ -118,7 +118,8 @@ final class LoadOptions {
                     (b, v) -> b.connectTimeout = CommandOptions.duration("--connect-timeout", v, 1, 600)),
             new Option<>("--settle", "DURATION", "5s", "after connecting, how long to wait for every connection's "
                     + "first job", (b, v) -> b.settle = CommandOptions.duration("--settle", v, 0, 120)),
-            new Option<>("--drain", "DURATION", "3s", "after the run phase, how long to wait for outstanding answers",
+            new Option<>("--drain", "DURATION", "3s",
+                    "after the run phase, how long to wait for outstanding answers and the last job's fan-out",
                     (b, v) -> b.drain = CommandOptions.duration("--drain", v, 0, 120)),
             new Option<>("--request-timeout", "DURATION", "10s", "a request without an answer this long is an error",
                     (b, v) -> b.requestTimeout = CommandOptions.duration("--request-timeout", v, 0.1, 600)),
@@ -172,11 +173,6 @@ final class LoadOptions {
         } catch (UnknownHostException e) {
             throw new AssertionError(e);
         }
-    }
-
-    /** The most time a run can take (every phase is bounded), for a caller's own timeout. */
-    Duration bound() {
-        return connectTimeout.plus(settle).plus(duration).plus(drain).plus(requestTimeout).plusSeconds(60);
     }
 
     /** Configures {@link LoadOptions}; {@link #build()} checks the combination. Not thread-safe. */

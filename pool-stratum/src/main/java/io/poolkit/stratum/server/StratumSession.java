@@ -356,21 +356,21 @@ final class StratumSession {
             pendingReplies = new ArrayDeque<>(4);
         }
         pendingReplies.add(new PendingReply(id, recorded, null));
-        if (!recorded.isDone()) {
-            if (core.shareWaiting()) {
-                out.pauseReading(SessionOutput.PAUSED_FOR_SERVER_SHARES);
-            }
-            recorded.whenComplete((ignored, failure) -> {
-                try {
-                    loop.executor.execute(this::drainReplies);
-                } catch (RejectedExecutionException e) {
-                    LOG.debug("event loop gone: the reply to a share is dropped");
-                } finally {
-                    // After the reply is queued on the loop: a graceful stop that sees zero closes after it.
-                    core.shareSettled();
-                }
-            });
+        // Always through the loop, even if the sink completed since the check above: a reply queued without a
+        // drain scheduled would wait for ever (and its connection with it).
+        if (core.shareWaiting()) {
+            out.pauseReading(SessionOutput.PAUSED_FOR_SERVER_SHARES);
         }
+        recorded.whenComplete((ignored, failure) -> {
+            try {
+                loop.executor.execute(this::drainReplies);
+            } catch (RejectedExecutionException e) {
+                LOG.debug("event loop gone: the reply to a share is dropped");
+            } finally {
+                // After the reply is queued on the loop: a graceful stop that sees zero closes after it.
+                core.shareSettled();
+            }
+        });
         if (pendingReplies.size() >= core.maxPendingShares) {
             out.pauseReading(SessionOutput.PAUSED_FOR_SESSION_SHARES);
         }

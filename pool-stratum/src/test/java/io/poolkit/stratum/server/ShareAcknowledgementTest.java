@@ -166,6 +166,46 @@ class ShareAcknowledgementTest {
     }
 
     @Test
+    void aCommitThatLandsJustAfterTheSessionLookedIsStillAnswered() {
+        // The ledger's writer thread commits right after the event loop saw the share as not yet recorded:
+        // the reply must still go out (it once waited for ever, and its connection with it).
+        // One sink, so the session sees the sink's own future (with two it would see their allOf).
+        StratumServer oneSink = StratumServer.builder().network(Network.REGTEST).host("127.0.0.1").port(0)
+                .shareValidator(new BitcoinShareValidator(registry, candidate -> verdict))
+                .shareSink(share -> new CompletesRightAfterTheFirstLook())
+                .difficultyRange(Math.scalb(1.0, -32), 1e15).initialDifficulty(EASY)
+                .clock(clock).build();
+        dispatcher.addListener(oneSink);
+        EmbeddedMiner miner = new EmbeddedMiner(oneSink).send(SUBSCRIBE).send(AUTHORIZE);
+        miners.add(miner);
+        Job job = publish(Shares.hardTemplate(), true);
+        miner.lines();
+        miner.send(submit(4, job, nonceMeeting(miner, job, EASY)));
+        try {
+            assertTrueReply(miner.line(), 4);
+            assertEquals(0, oneSink.core().inFlight.get());
+            assertEquals(1, oneSink.stats().sharesAccepted());
+        } finally {
+            oneSink.core().loops().forEach(LoopState::releaseJob);
+        }
+    }
+
+    /** Says "not done" once, having just completed: the race between the event loop and a sink's thread. */
+    private static final class CompletesRightAfterTheFirstLook extends CompletableFuture<Void> {
+        private boolean looked;
+
+        @Override
+        public boolean isDone() {
+            if (!looked) {
+                looked = true;
+                complete(null);
+                return false;
+            }
+            return super.isDone();
+        }
+    }
+
+    @Test
     void aSinkThatFailsMakesAnErrorNeverATrue() {
         ledger.answer = share -> CompletableFuture.failedFuture(new IllegalStateException("disk full"));
         EmbeddedMiner miner = loggedIn();

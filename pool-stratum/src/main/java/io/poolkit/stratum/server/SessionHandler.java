@@ -221,7 +221,15 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
             return false;
         }
         writeQueued();
-        ctx.write(notify.retainedDuplicate(), ctx.voidPromise());
+        if (missedCleanJob && !job.cleanJobs()) {
+            // Writable again before the writability event came: it missed a clean job, so this one says clean.
+            notify = StratumWriter.encodeNotify(ctx.alloc(), ServerCore.notifyOf(job, true));
+        } else {
+            notify = notify.retainedDuplicate();
+        }
+        missedJob = false;
+        missedCleanJob = false;
+        ctx.write(notify, ctx.voidPromise());
         ctx.flush();
         unflushed = false;
         return true;

@@ -17,7 +17,7 @@
 #                     MINE_EVERY, so every session gets a clean job: fan-out first -> last connection, RSS growth
 #                     per connection (the generator's --pid) and live heap per session (jcmd GC.class_histogram)
 #
-# Settings (environment): RUNS DURATION CONNS RATE IN_FLIGHT_RATE IDLE_CONNS IDLE_DURATION MINE_EVERY TINY
+# Settings (environment): RUNS DURATION WARMUP CONNS RATE IN_FLIGHT_RATE IDLE_CONNS IDLE_DURATION MINE_EVERY TINY
 # STRATUM_PORT API_PORT POOL_JAVA_OPTS OUT SKIP_BUILD SCENARIOS; SMOKE=1 changes the defaults to short ones.
 # Every process is bounded in time: the generator by its own phases, the pool by an explicit stop.
 set -euo pipefail
@@ -27,11 +27,12 @@ ROOT=$(cd "$HERE/../.." && pwd)
 SHARED=${SHARED:-$(cd "$ROOT/.." && pwd)/shared}
 
 if [[ "${SMOKE:-0}" == 1 ]]; then
-  RUNS=${RUNS:-1}; DURATION=${DURATION:-5}; CONNS=${CONNS:-200}; RATE=${RATE:-2000}
+  RUNS=${RUNS:-1}; DURATION=${DURATION:-5}; WARMUP=${WARMUP:-2}; CONNS=${CONNS:-200}; RATE=${RATE:-2000}
   IDLE_CONNS=${IDLE_CONNS:-"1000 2000"}; IDLE_DURATION=${IDLE_DURATION:-12}; MINE_EVERY=${MINE_EVERY:-2s}
 fi
 RUNS=${RUNS:-3}
 DURATION=${DURATION:-20}              # seconds of submitting (or holding) per run
+WARMUP=${WARMUP:-10}                  # seconds of the same load before each measured submit run (0: none)
 CONNS=${CONNS:-1000}
 RATE=${RATE:-10000}                   # shares/s of the fixed-rate (latency) scenarios
 IN_FLIGHT_RATE=${IN_FLIGHT_RATE:-4}   # most outstanding shares per connection at the fixed rate
@@ -91,7 +92,7 @@ mkdir -p "$OUT"
   echo "cores=$(nproc)"
   echo "java=$("$JAVA" -version 2>&1 | head -1)"
   echo "pool_java_opts=$POOL_JAVA_OPTS"
-  echo "runs=$RUNS duration=$DURATION conns=$CONNS rate=$RATE in_flight_rate=$IN_FLIGHT_RATE"
+  echo "runs=$RUNS duration=$DURATION warmup=$WARMUP conns=$CONNS rate=$RATE in_flight_rate=$IN_FLIGHT_RATE"
   echo "idle_conns=$IDLE_CONNS idle_duration=$IDLE_DURATION mine_every=$MINE_EVERY tiny=$TINY"
 } > "$OUT/machine.txt"
 log "results in $OUT"
@@ -150,8 +151,10 @@ run_generator() {
 
 ledger_check() {
   local dir=$1 status=0
+  local -a jsons=()
+  [[ -f "$dir/warm-up.json" ]] && jsons+=(--generator-json "$dir/warm-up.json")
   "$JAVA" -cp "$BENCH_JAR" io.poolkit.benchmarks.load.LedgerCheck --ledger "$dir/data/ledger.db" \
-    --generator-json "$dir/gen.json" > "$dir/ledger-check.txt" 2>&1 || status=$?
+    "${jsons[@]}" --generator-json "$dir/gen.json" > "$dir/ledger-check.txt" 2>&1 || status=$?
   echo "$status" > "$dir/ledger-check.status"
   log "  $(head -1 "$dir/ledger-check.txt") (exit $status)"
 }
@@ -159,6 +162,11 @@ ledger_check() {
 run_submit() { # DIR DIFFICULTY GENERATOR-ARGS...
   local dir=$1 difficulty=$2; shift 2
   start_pool "$dir" "$difficulty"
+  if [[ "$WARMUP" -gt 0 ]]; then
+    # The same load first, not counted: a fresh JVM compiles its hot paths in its first seconds.
+    "$GEN" -H 127.0.0.1 -p "$STRATUM_PORT" --json "$dir/warm-up.json" -d "$WARMUP" "$@" > "$dir/warm-up.txt" \
+      2>&1 || die "the warm-up run failed: $(tail -3 "$dir/warm-up.txt")"
+  fi
   run_generator "$dir" -d "$DURATION" "$@"
   stop_pool
 }

@@ -62,7 +62,7 @@ public final class LedgerCheck {
     private static final class Draft {
         String ledger;
         Path acceptedLog;
-        Path generatorJson;
+        final List<Path> generatorJsons = new ArrayList<>();
         long toleranceMillis = 1_000;
     }
 
@@ -79,9 +79,10 @@ public final class LedgerCheck {
                             "the shares LoadHarness recorded with --accepted-log: checked one by one",
                             (d, v) -> d.acceptedLog = Path.of(CommandOptions.nonEmpty("--accepted-log", v, 4_096))),
                     new Option<>("--generator-json", "FILE", "none",
-                            "stratum_load's --json output: its accepted count against the ledger's rows",
-                            (d, v) -> d.generatorJson = Path.of(CommandOptions.nonEmpty("--generator-json", v,
-                                    4_096))),
+                            "stratum_load's --json output: its accepted count against the ledger's rows; "
+                                    + "repeatable (a warm-up run and the measured one): the counts are added",
+                            (d, v) -> d.generatorJsons.add(Path.of(CommandOptions.nonEmpty("--generator-json", v,
+                                    4_096)))),
                     new Option<>("--tolerance", "DURATION", "1s",
                             "how much later than its acknowledgement a share's ledger time may be (clock steps)",
                             (d, v) -> d.toleranceMillis = CommandOptions.duration("--tolerance", v, 0, 3_600)
@@ -102,7 +103,7 @@ public final class LedgerCheck {
             if (d.ledger == null) {
                 throw new UsageException("missing --ledger: expected the pool's SQLite ledger file or a JDBC URL");
             }
-            if ((d.acceptedLog == null) == (d.generatorJson == null)) {
+            if ((d.acceptedLog == null) == d.generatorJsons.isEmpty()) {
                 throw new UsageException("expected exactly one of --accepted-log (LoadHarness) and --generator-json "
                         + "(stratum_load)");
             }
@@ -113,7 +114,7 @@ public final class LedgerCheck {
         Result result;
         try {
             result = d.acceptedLog != null ? checkLog(d.ledger, d.acceptedLog, d.toleranceMillis)
-                    : checkCount(d.ledger, generatorAccepted(d.generatorJson));
+                    : checkCount(d.ledger, generatorAccepted(d.generatorJsons));
         } catch (IOException | SQLException e) {
             err.println("ledger-check: " + e.getMessage());
             return 3;
@@ -187,6 +188,15 @@ public final class LedgerCheck {
             rows = rs.getLong(1);
         }
         return new Result(acknowledged, rows, Math.max(0, acknowledged - rows), List.of());
+    }
+
+    /** The {@code accepted} counts of {@code stratum_load --json} files, added up. */
+    static long generatorAccepted(List<Path> jsons) throws IOException {
+        long accepted = 0;
+        for (Path json : jsons) {
+            accepted = Math.addExact(accepted, generatorAccepted(json));
+        }
+        return accepted;
     }
 
     /** The {@code accepted} count of a {@code stratum_load --json} file. */

@@ -90,6 +90,16 @@ class LedgerCheckTest {
         Outcome missing = check("--ledger", ledger.toString(), "--generator-json", json.toString());
         assertEquals(1, missing.status);
         assertTrue(missing.out.contains("11 acknowledged as accepted, 10 shares in the ledger, 1 missing"), missing.out);
+
+        // A warm-up run and the measured one: their counts are added (4 + 6 = the ledger's 10; 4 + 7 is one short).
+        Path warmUp = dir.resolve("warm-up.json");
+        Files.writeString(warmUp, "{\"accepted\":4,\"rejected\":0}\n");
+        Files.writeString(json, "{\"accepted\":6,\"rejected\":0}\n");
+        assertEquals(0, check("--ledger", ledger.toString(), "--generator-json", warmUp.toString(),
+                "--generator-json", json.toString()).status);
+        Files.writeString(json, "{\"accepted\":7,\"rejected\":0}\n");
+        assertEquals(1, check("--ledger", ledger.toString(), "--generator-json", warmUp.toString(),
+                "--generator-json", json.toString()).status);
     }
 
     @Test

@@ -31,6 +31,8 @@ final class LoopState {
     /** The current job's encoded notify; this loop owns one reference. */
     private ByteBuf currentNotify;
     ScheduledFuture<?> sweep;
+    /** Where the next sweep tick starts (see {@link ServerCore#sweep}). */
+    int sweepCursor;
 
     LoopState(Executor executor, int extranonce1Size) {
         this.executor = executor;

@@ -185,8 +185,8 @@ public final class StratumServer implements JobListener, AutoCloseable {
         // Each loop made here gets the newest job already published, if any (a job source started first).
         for (EventExecutor executor : workerGroup) {
             LoopState loop = core.loopFor(executor);
-            loop.sweep = executor.scheduleAtFixedRate(() -> core.sweep(loop), sweepPeriodMillis, sweepPeriodMillis,
-                    TimeUnit.MILLISECONDS);
+            long tick = Math.max(1, sweepPeriodMillis / ServerCore.SWEEP_SLICES);
+            loop.sweep = executor.scheduleAtFixedRate(() -> core.sweep(loop), tick, tick, TimeUnit.MILLISECONDS);
         }
         for (Bound listener : listeners) {
             ServerBootstrap bootstrap = new ServerBootstrap()

@@ -321,16 +321,11 @@ final class ConfigFile {
             b.submitRate(submitRate, submitBurst);
         }
 
-        Duration shortest = Duration.ofSeconds(1);
-        Duration day = Duration.ofDays(1);
-        Duration year = Duration.ofDays(366);
         Map<String, Duration> bans = new LinkedHashMap<>(); // each enabled rule's ban, by its key
         Section inv = g.section("invalidShareBan");
         inv.expect("enabled", "ratio", "minimumShares", "window", "ban");
-        Duration invalidWindow = inv.optional("window").map(v -> Values.durationBetween(inv.key("window"), v,
-                shortest, day, source)).orElse(d.invalidShareWindow());
-        Duration invalidBan = inv.optional("ban").map(v -> Values.durationBetween(inv.key("ban"), v, shortest, year,
-                source)).orElse(d.invalidShareBan());
+        Duration invalidWindow = banWindow(inv, d.invalidShareWindow(), source);
+        Duration invalidBan = banLength(inv, d.invalidShareBan(), source);
         double ratio = inv.optional("ratio").map(v -> Values.decimal(inv.key("ratio"), v, 0.01, 0.99, source))
                 .orElse(d.invalidShareRatio());
         int minimum = inv.optional("minimumShares").map(v -> Values.wholeNumber(inv.key("minimumShares"), v, 1,
@@ -347,10 +342,8 @@ final class ConfigFile {
         pro.expect("enabled", "strikes", "window", "ban");
         int strikes = pro.optional("strikes").map(v -> Values.wholeNumber(pro.key("strikes"), v, 1, 100, source))
                 .orElse(d.protocolStrikes());
-        Duration protocolWindow = pro.optional("window").map(v -> Values.durationBetween(pro.key("window"), v,
-                shortest, day, source)).orElse(d.protocolWindow());
-        Duration protocolBan = pro.optional("ban").map(v -> Values.durationBetween(pro.key("ban"), v, shortest, year,
-                source)).orElse(d.protocolBan());
+        Duration protocolWindow = banWindow(pro, d.protocolWindow(), source);
+        Duration protocolBan = banLength(pro, d.protocolBan(), source);
         if (ruleOn(pro, source)) {
             b.protocolAbuseBan(strikes, protocolWindow, protocolBan);
             bans.put(pro.key("ban"), protocolBan);
@@ -362,10 +355,8 @@ final class ConfigFile {
         auth.expect("enabled", "failures", "window", "ban");
         int failures = auth.optional("failures").map(v -> Values.wholeNumber(auth.key("failures"), v, 1, 100, source))
                 .orElse(d.authFailures());
-        Duration authWindow = auth.optional("window").map(v -> Values.durationBetween(auth.key("window"), v,
-                shortest, day, source)).orElse(d.authWindow());
-        Duration authBan = auth.optional("ban").map(v -> Values.durationBetween(auth.key("ban"), v, shortest, year,
-                source)).orElse(d.authBan());
+        Duration authWindow = banWindow(auth, d.authWindow(), source);
+        Duration authBan = banLength(auth, d.authBan(), source);
         if (ruleOn(auth, source)) {
             b.authFailureBan(failures, authWindow, authBan);
             bans.put(auth.key("ban"), authBan);
@@ -378,10 +369,8 @@ final class ConfigFile {
         esc.expect("factor", "longestBan", "memory");
         double factor = esc.optional("factor").map(v -> Values.decimal(esc.key("factor"), v, 1, 100, source))
                 .orElse(d.escalationFactor());
-        Duration longestBan = esc.optional("longestBan").map(v -> Values.durationBetween(esc.key("longestBan"), v,
-                shortest, year, source)).orElse(d.longestBan());
-        Duration memory = esc.optional("memory").map(v -> Values.durationBetween(esc.key("memory"), v, shortest, year,
-                source)).orElse(d.offenceMemory());
+        Duration longestBan = durationUpToAYear(esc, "longestBan", d.longestBan(), source);
+        Duration memory = durationUpToAYear(esc, "memory", d.offenceMemory(), source);
         for (Map.Entry<String, Duration> ban : bans.entrySet()) {
             if (ban.getValue().compareTo(longestBan) > 0) {
                 throw ConfigException.invalid(esc.key("longestBan"), esc.optional("longestBan")
@@ -405,6 +394,22 @@ final class ConfigFile {
             throw new ConfigException("guard", "invalid guard in " + source + ": " + e.getMessage());
         }
         return enabled ? built : GuardSettings.disabled();
+    }
+
+    /** A ban rule's {@code window}: 1 s to 1 day. */
+    private static Duration banWindow(Section rule, Duration byDefault, String source) {
+        return rule.optional("window").map(v -> Values.durationBetween(rule.key("window"), v, Duration.ofSeconds(1),
+                Duration.ofDays(1), source)).orElse(byDefault);
+    }
+
+    /** A ban rule's {@code ban}: 1 s to a year. */
+    private static Duration banLength(Section rule, Duration byDefault, String source) {
+        return durationUpToAYear(rule, "ban", byDefault, source);
+    }
+
+    private static Duration durationUpToAYear(Section section, String key, Duration byDefault, String source) {
+        return section.optional(key).map(v -> Values.durationBetween(section.key(key), v, Duration.ofSeconds(1),
+                Duration.ofDays(366), source)).orElse(byDefault);
     }
 
     private static boolean ruleOn(Section rule, String source) {

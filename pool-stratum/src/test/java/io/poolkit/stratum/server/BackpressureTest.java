@@ -20,6 +20,7 @@ import io.poolkit.core.share.BitcoinShareValidator;
 import io.poolkit.core.share.FoundBlock;
 import io.poolkit.core.share.Share;
 import io.poolkit.core.share.ShareSink;
+import io.poolkit.core.testing.UsesSharedVectors;
 import io.poolkit.stratum.client.StratumClient;
 import io.poolkit.stratum.codec.MiningNotify;
 import io.poolkit.stratum.testing.LeakTracking;
@@ -47,6 +48,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * near {@code maxPendingShares}), the other miners are unaffected, nothing is dropped, and a connection that
  * never reads again is closed after the grace period.
  */
+@UsesSharedVectors // TestJobs' templates are the real regtest answers
 @ExtendWith(LeakTracking.class)
 @Timeout(90)
 class BackpressureTest {

@@ -13,6 +13,7 @@ import io.poolkit.core.job.JobDispatcher;
 import io.poolkit.core.job.JobFactory;
 import io.poolkit.core.job.JobRegistry;
 import io.poolkit.core.share.BitcoinShareValidator;
+import io.poolkit.core.testing.UsesSharedVectors;
 import io.poolkit.stratum.client.StratumClient;
 import io.poolkit.stratum.codec.FuzzLines;
 import io.poolkit.stratum.codec.StratumFrameDecoder;
@@ -54,6 +55,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * was given), leaks are checked, and the heap is back to its baseline. The run prints
  * {@code live-fuzzed N lines}.
  */
+@UsesSharedVectors // TestJobs' templates are the real regtest answers
 class LiveSessionFuzzTest {
     private static final int TRIES = 1000;
     private static final int LINES_PER_TRY = 1024;

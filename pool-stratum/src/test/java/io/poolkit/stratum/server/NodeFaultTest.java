@@ -25,6 +25,7 @@ import io.poolkit.core.share.RejectReason;
 import io.poolkit.core.testing.FakeBitcoind;
 import io.poolkit.core.testing.FakeBitcoind.Answer;
 import io.poolkit.core.testing.SharedVectors;
+import io.poolkit.core.testing.UsesSharedVectors;
 import io.poolkit.stratum.client.StratumClient;
 import io.poolkit.stratum.client.SubmitResult;
 import io.poolkit.stratum.client.SubscribeResult;
@@ -53,6 +54,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * answered 21, stale, and no miner is sent a stale job), keeps running, and hands out clean work, accepting
  * shares again, as soon as the node is back.
  */
+@UsesSharedVectors // TestJobs' templates are the real regtest answers
 @ExtendWith(LeakTracking.class)
 @Timeout(90)
 class NodeFaultTest {

@@ -12,6 +12,7 @@ import io.poolkit.core.guard.GuardSettings;
 import io.poolkit.core.guard.RefuseReason;
 import io.poolkit.core.share.RejectReason;
 import io.poolkit.core.testing.ManualClock;
+import io.poolkit.core.testing.UsesSharedVectors;
 import io.poolkit.stratum.testing.LeakTracking;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * source addresses of 127.0.0.0/8: refusals at accept, the submit rate limit, and bans for invalid shares,
  * oversized lines, unparseable lines and failed authorisations (and a ban's end, on an injected clock).
  */
+@UsesSharedVectors // TestJobs' templates are the real regtest answers
 @ExtendWith(LeakTracking.class)
 @Timeout(60)
 class ServerGuardTest {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.poolkit.core.chain.Network;
 import io.poolkit.core.guard.ConnectionGuard;
 import io.poolkit.core.guard.GuardSettings;
+import io.poolkit.core.testing.UsesSharedVectors;
 import io.poolkit.stratum.client.StratumClient;
 import io.poolkit.stratum.codec.StratumResponse;
 import io.poolkit.stratum.testing.LeakTracking;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * finishing it in time. The server closes every one at the subscribe deadline, while a logged-in miner's
  * pings keep being answered promptly throughout.
  */
+@UsesSharedVectors // TestJobs' templates are the real regtest answers
 @ExtendWith(LeakTracking.class)
 @Timeout(60)
 class SlowlorisTest {

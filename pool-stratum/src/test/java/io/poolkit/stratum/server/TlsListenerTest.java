@@ -20,6 +20,7 @@ import io.poolkit.core.job.JobFactory;
 import io.poolkit.core.job.JobRegistry;
 import io.poolkit.core.job.BlockVerdict;
 import io.poolkit.core.share.BitcoinShareValidator;
+import io.poolkit.core.testing.SharedVectors;
 import io.poolkit.stratum.client.StratumClient;
 import io.poolkit.stratum.client.StratumClientException;
 import io.poolkit.stratum.client.SubmitResult;
@@ -108,6 +109,7 @@ class TlsListenerTest {
 
     @Test
     void aMinerOverTlsLogsInGetsAJobAndHasItsShareAccepted() throws Exception {
+        SharedVectors.sharedDir(); // its job comes from TestJobs: the real regtest answers in ../shared
         JobRegistry registry = new JobRegistry();
         JobDispatcher dispatcher = new JobDispatcher(JobFactory.builder().payTo(TestJobs.address()).build(), registry);
         server = builder().shareValidator(new BitcoinShareValidator(registry,
